@@ -1,0 +1,30 @@
+/**
+ * The outcome of one evaluation (gate.md §A5.7) as a value. `evaluate()` always returns one; an
+ * error inside one rule lands in `diagnostics` and the verdict fails closed.
+ */
+import type { Intent } from '../schema/v1/intent-types.js';
+import type { Verdict } from './model.js';
+
+export interface Decision {
+  readonly verdict: Verdict;
+  /** sorted, unique */
+  readonly reasonCodes: readonly string[];
+  /** sorted, unique */
+  readonly violations: readonly string[];
+  /** names of all tier rules, sorted, comma-joined; '' on the default path */
+  readonly matchedRule: string;
+  readonly minApprovals: number;
+  readonly requireDistinctApprovers: boolean;
+  readonly requireBrokerCredential: boolean;
+  readonly requireDelegation: boolean;
+  readonly requiredDelegationScopes: readonly string[];
+  readonly brokerReference: string;
+  readonly brokerScopes: readonly string[];
+  /** the prepared intent (§A3.6); undefined only when the intent could not be prepared */
+  readonly intent: Intent | undefined;
+  /** digest of the prepared intent; '' when it could not be prepared */
+  readonly intentDigest: string;
+  readonly policyDigest: string;
+  /** human-readable notes on anything that forced a fail-closed outcome */
+  readonly diagnostics: readonly string[];
+}
