@@ -1,0 +1,157 @@
+/**
+ * Builds and signs the TraceRecord (`gait.gate.trace` 1.0.0, gate.md §A7) from the prepared intent
+ * and the final outcome. The record holds only the members of the Gait v1 trace schema (D9): reason
+ * codes travel in CLI output and exported events, never inside the signed record.
+ */
+import { digestJcs, shortId } from '../../crypto/digest.js';
+import { signRecord } from '../../crypto/envelope.js';
+import type { SigningKey } from '../../crypto/keys.js';
+import { FALLBACK_CREATED_AT, formatTimestamp, isZeroTime, toUtc, ZERO_TIME } from '../../runtime/timestamp.js';
+import type { Timestamp } from '../../runtime/timestamp-type.js';
+import { delegationDigest, toAgentIdentityObject } from '../../schema/v1/intent-digest.js';
+import type { Intent, IntentContext } from '../../schema/v1/intent-types.js';
+import type { JsonObject, JsonValue } from '../../schema/v1/json-types.js';
+import { normalizedList, trimSpec } from '../../schema/v1/text.js';
+import { applyTraceMemberRules } from './member-rules.js';
+import { buildTraceRelationship } from './relationship.js';
+import type { TraceInput } from './types.js';
+
+export const TRACE_SCHEMA_ID = 'gait.gate.trace';
+export const TRACE_SCHEMA_VERSION = '1.0.0';
+const POLICY_SCHEMA_ID = 'gait.gate.policy';
+const POLICY_SCHEMA_VERSION = '1.0.0';
+const DEFAULT_PRODUCER_VERSION = '0.0.0-dev';
+
+/** `trace_id` (gate.md §A1.2): short id of `policy_digest:intent_digest:verdict` with the final verdict. */
+export function traceId(policyDigest: string, intentDigest: string, verdict: string): string {
+  return shortId(`${policyDigest}:${intentDigest}:${verdict}`);
+}
+
+/** `event_id` (gate.md §A1.2): short id of `trace_id:observed_at` (canonical §A2 rendering). */
+export function eventId(trace: string, observedAt: string): string {
+  return shortId(`${trace}:${observedAt}`);
+}
+
+/** Canonical UTC rendering of a generated or normalized timestamp; unset renders as zero time. */
+function utcText(ts: Timestamp): string {
+  return formatTimestamp(isZeroTime(ts) ? ZERO_TIME : toUtc(ts));
+}
+
+/** The prepared-context members copied into the trace (§A7.1); empties are dropped by the member rules. */
+function contextMembers(c: IntentContext): JsonObject {
+  const out: JsonObject = {
+    agent_id: c.agentId,
+    run_id: c.runId,
+    workflow_id: c.workflowId,
+    repo: c.repo,
+    environment: c.environment,
+    credential_ref: c.credentialRef,
+    credential_source: c.credentialSource,
+    credential_access_type: c.credentialAccessType,
+    credential_issuer: c.credentialIssuer,
+    credential_subject: c.credentialSubject,
+    credential_owner: c.credentialOwner,
+    credential_target_binding: c.credentialTargetBinding,
+    credential_run_binding: c.credentialRunBinding,
+    credential_job_binding: c.credentialJobBinding,
+    credential_ttl_seconds: c.credentialTtlSeconds,
+    approval_ref: c.approvalRef,
+    wrkr_inventory_ref: c.wrkrInventoryRef,
+    agent_action_bom_ref: c.agentActionBomRef,
+    context_set_digest: c.contextSetDigest,
+    context_evidence_mode: c.contextEvidenceMode,
+    context_ref_count: c.contextRefs.length,
+  };
+  if (c.agentIdentity !== undefined) out['agent_identity'] = toAgentIdentityObject(c.agentIdentity);
+  return out;
+}
+
+/** `delegation_ref` (§A7.1): present iff the prepared intent has a delegation. */
+function delegationRef(intent: Intent, input: TraceInput): JsonObject | undefined {
+  const delegation = intent.delegation;
+  if (delegation === undefined) return undefined;
+  const tokenRef = trimSpec(input.delegationTokenRef ?? '') || (delegation.tokenRefs[0] ?? '');
+  return {
+    delegation_token_ref: tokenRef,
+    requester_identity: delegation.requesterIdentity,
+    delegation_depth: delegation.chain.length,
+    scope_class: delegation.scopeClass,
+    chain_digest: delegationDigest(intent),
+    reason_codes: normalizedList(input.reasonCodes.filter((code) => code.startsWith('delegation_'))),
+  };
+}
+
+function skillProvenance(intent: Intent): JsonObject | undefined {
+  const skill = intent.skillProvenance;
+  if (skill === undefined) return undefined;
+  return {
+    skill_name: skill.skillName,
+    skill_version: skill.skillVersion,
+    source: skill.source,
+    publisher: skill.publisher,
+    digest: skill.digest,
+    signature_key_id: skill.signatureKeyId,
+  };
+}
+
+function setIfDefined(out: JsonObject, key: string, value: JsonValue | undefined): void {
+  if (value !== undefined) out[key] = value;
+}
+
+/**
+ * Builds the unsigned trace record (gate.md §A7.1) with the v1 member rules of §A1.3.
+ * @throws GaitError `jcs_invalid_value` only if the intent holds non-JSON values (a broken invariant)
+ */
+export function buildTraceRecord(input: TraceInput): JsonObject {
+  const { intent } = input;
+  const id = traceId(input.policyDigest, input.intentDigest, input.verdict);
+  const observedAt = utcText(input.observedAt);
+  const createdAt = isZeroTime(intent.createdAt) ? FALLBACK_CREATED_AT : intent.createdAt;
+  const record: JsonObject = {
+    schema_id: TRACE_SCHEMA_ID,
+    schema_version: TRACE_SCHEMA_VERSION,
+    created_at: utcText(createdAt),
+    observed_at: observedAt,
+    producer_version: trimSpec(input.producerVersion) || DEFAULT_PRODUCER_VERSION,
+    trace_id: id,
+    event_id: eventId(id, observedAt),
+    correlation_id: trimSpec(input.correlationId),
+    tool_name: intent.toolName,
+    args_digest: input.argsDigest,
+    intent_digest: input.intentDigest,
+    policy_digest: input.policyDigest,
+    ...contextMembers(intent.context),
+    policy_id: POLICY_SCHEMA_ID,
+    policy_version: POLICY_SCHEMA_VERSION,
+    verdict: input.verdict,
+    context_source: trimSpec(input.contextSource ?? ''),
+    violations: normalizedList(input.violations),
+    latency_ms: Number.isFinite(input.latencyMs) && input.latencyMs > 0 ? input.latencyMs : 0,
+    approval_token_ref: trimSpec(input.approvalTokenRef ?? ''),
+  };
+  setIfDefined(record, 'delegation_ref', delegationRef(intent, input));
+  const relationship = buildTraceRelationship(intent, id, {
+    policyId: POLICY_SCHEMA_ID,
+    policyVersion: POLICY_SCHEMA_VERSION,
+    policyDigest: input.policyDigest,
+    matchedRuleIds: [],
+  });
+  setIfDefined(record, 'relationship', relationship);
+  setIfDefined(record, 'skill_provenance', skillProvenance(intent));
+  return applyTraceMemberRules(record);
+}
+
+/**
+ * Returns `record` with its §A8 `signature` envelope (any existing `signature` is replaced).
+ * @throws GaitError `jcs_invalid_value` when the record is not plain JSON
+ */
+export function signTrace(record: JsonObject, key: SigningKey): JsonObject {
+  const unsigned = applyTraceMemberRules(record);
+  const signature = signRecord(unsigned, key);
+  return { ...unsigned, signature: { ...signature } };
+}
+
+/** DigestJCS of the trace without `signature`, rebuilt with its member rules (§A8 step 2). */
+export function traceSignedDigest(record: JsonObject): string {
+  return digestJcs(applyTraceMemberRules(record));
+}

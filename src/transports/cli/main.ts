@@ -1,0 +1,125 @@
+/**
+ * Argument parsing and dispatch only (STYLE.md §1): commander builds the parser from the command specs;
+ * every outcome is rendered by `output.ts` and mapped to an exit code by `exit.ts`.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { GaitError } from '../../errors/error.js';
+import type { CommandOutcome, CommandSpec } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { correlationIdFor } from './correlation.js';
+import type { CliIo } from './io.js';
+import { renderJsonLine, toErrorReport } from './output.js';
+
+/**
+ * Accepts Go-style single-dash long flags (`-json`, `-policy=x`) by rewriting them to `--` form
+ * (gate.md §A12.1). Single letters (`-h`) and negative numbers are left alone.
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let passthrough = false;
+  for (const arg of argv) {
+    if (passthrough || arg === '--') {
+      passthrough = true;
+      out.push(arg);
+    } else if (/^-[a-z][a-z0-9-]+(=.*)?$/s.test(arg)) {
+      out.push(`-${arg}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function commandLabel(path: readonly string[]): string {
+  return path.join(' ');
+}
+
+interface RunState {
+  outcome: CommandOutcome | undefined;
+  explained: string | undefined;
+  spec: CommandSpec | undefined;
+}
+
+function register(program: Command, spec: CommandSpec, state: RunState, io: CliIo, json: boolean, correlationId: string): void {
+  let parent = program;
+  for (const part of spec.path.slice(0, -1)) {
+    const existing = parent.commands.find((c) => c.name() === part);
+    parent = existing ?? parent.command(part).description(`${part} commands`);
+  }
+  const leaf = parent.command(spec.path[spec.path.length - 1] as string).description(spec.summary);
+  for (const a of spec.args ?? []) leaf.argument(a);
+  for (const o of spec.options) {
+    const opt = new Option(o.flags, o.description);
+    if (o.defaultValue !== undefined) opt.default(o.defaultValue);
+    leaf.addOption(opt);
+  }
+  leaf.option('--json', 'print one JSON object on one line').option('--explain', 'print what this command does and exit');
+  leaf.allowExcessArguments(false);
+  leaf.action(async (...actionArgs: unknown[]) => {
+    const cmd = actionArgs[actionArgs.length - 1] as Command;
+    const opts = cmd.opts<Record<string, unknown>>();
+    state.spec = spec;
+    if (opts['explain'] === true && !json) {
+      state.explained = `${spec.summary}\n`;
+      return;
+    }
+    const setFlags = new Set<string>();
+    for (const key of Object.keys(opts)) {
+      if (cmd.getOptionValueSource(key) === 'cli') setFlags.add(key);
+    }
+    const args = cmd.args.filter((a): a is string => typeof a === 'string');
+    state.outcome = await spec.run({ io, opts, args, json, correlationId, setFlags });
+  });
+}
+
+/** Runs one gait invocation; returns the process exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = normalizeArgv(argv);
+  const json = args.includes('--json');
+  const correlationId = correlationIdFor(argv, io.env);
+  const state: RunState = { outcome: undefined, explained: undefined, spec: undefined };
+  const program = new Command('gait');
+  program
+    .description('zero-trust execution gate for AI-agent tool calls')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: () => undefined })
+    .showSuggestionAfterError(true);
+  for (const spec of COMMANDS) register(program, spec, state, io, json, correlationId);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      const message = err.message.replace(/^error: /, '');
+      const usage = new GaitError('input_usage', message, { hint: 'run `gait --help` for usage' });
+      return renderError(usage, io, json, correlationId, state.spec);
+    }
+    return renderError(err, io, json, correlationId, state.spec);
+  }
+  if (state.explained !== undefined) {
+    io.stdout(state.explained);
+    return 0;
+  }
+  if (state.outcome === undefined) {
+    // `gait` or `gait gate` alone: print help, usage error.
+    io.stderr(program.helpInformation());
+    return 6;
+  }
+  const { outcome } = state;
+  if (json) io.stdout(renderJsonLine({ ...outcome.json, correlation_id: outcome.json['correlation_id'] ?? correlationId }));
+  else if (outcome.human.length > 0) io.stdout(`${outcome.human.join('\n')}\n`);
+  return outcome.exitCode;
+}
+
+function renderError(err: unknown, io: CliIo, json: boolean, correlationId: string, spec: CommandSpec | undefined): number {
+  const report = toErrorReport(err, correlationId);
+  if (json) {
+    io.stdout(renderJsonLine(report.envelope));
+  } else {
+    const label = spec === undefined ? 'gait' : commandLabel(spec.path);
+    io.stderr(`${label} error: ${String(report.envelope['error'])}\n`);
+    const hint = report.envelope['hint'];
+    if (typeof hint === 'string' && hint !== '') io.stderr(`hint: ${hint}\n`);
+  }
+  return report.exitCode;
+}
