@@ -1,10 +1,10 @@
 // Lint rules, including the one-way layering of STYLE.md §2:
-// errors, runtime <- jcs <- crypto <- schema <- policy <- artifacts <- storage <- exporters <- transports.
+// errors, runtime <- jcs <- crypto <- schema <- policy <- artifacts <- api <- storage <- exporters <- transports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['jcs', 'crypto', 'schema', 'policy', 'artifacts', 'storage', 'exporters', 'transports'];
-const PURE = ['errors', 'jcs', 'crypto', 'schema', 'policy', 'artifacts'];
+const LAYERS = ['jcs', 'crypto', 'schema', 'policy', 'artifacts', 'api', 'storage', 'exporters', 'transports'];
+const PURE = ['errors', 'jcs', 'crypto', 'schema', 'policy', 'artifacts', 'api'];
 
 function higherThan(layer) {
   const i = LAYERS.indexOf(layer);

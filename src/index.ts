@@ -1,1 +1,36 @@
-export {};
+/**
+ * `gait`: the public library API (named exports only; a deliberate list, pinned in
+ * test/pins/exports.test.ts). This entry is pure: no file, network or process access. File and key
+ * loading live at `gait/node`.
+ */
+export { loadPolicy } from './api/policy.js';
+export type { LoadPolicyOptions } from './api/policy.js';
+export { evaluate, parseIntent } from './api/evaluate.js';
+export type { EvaluateOptions } from './api/evaluate.js';
+export { gateEval } from './api/gate.js';
+export type { GateEvalOptions } from './api/gate.js';
+export { signTrace, verifyTrace } from './api/trace.js';
+export type { SignedTrace, SignTraceOptions } from './api/trace.js';
+export { generateKeyPair, parsePrivateKey, parsePublicKey } from './api/keys.js';
+export type { InstantInput } from './api/time.js';
+
+export { encodePrivateKey, encodePublicKey, keyIdOf, verifyKeyOf } from './crypto/keys.js';
+export type { SigningKey, VerifyKey } from './crypto/keys.js';
+export { canonicalize } from './jcs/canonicalize.js';
+export { digestJcs } from './crypto/digest.js';
+export { mostRestrictive } from './policy/verdict.js';
+export { GaitError, isGaitError } from './errors/error.js';
+export type { ErrorCategory, ErrorCode } from './errors/codes.js';
+export { fixedClock, systemClock } from './runtime/clock.js';
+export type { Clock } from './runtime/clock.js';
+export type { Random } from './runtime/random.js';
+export { formatTimestamp, parseTimestamp } from './runtime/timestamp.js';
+export type { Timestamp } from './runtime/timestamp-type.js';
+
+export type { CompiledPolicy } from './policy/compile.js';
+export type { Decision } from './policy/decision.js';
+export type { Policy, Verdict } from './policy/model.js';
+export type { Intent } from './schema/v1/intent-types.js';
+export type { JsonObject, JsonValue } from './schema/v1/json-types.js';
+export type { GateEvalResult, SimulatedView } from './artifacts/gate/gate-eval.js';
+export type { TraceCheck, TraceVerifyReport } from './artifacts/trace/types.js';

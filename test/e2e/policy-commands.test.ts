@@ -98,7 +98,7 @@ describe('gait policy validate', () => {
   it('fails on a missing file with exit 6', async () => {
     const t = makeTestIo();
     const err = errorOf(await gait(t, 'policy', 'validate', 'missing.yaml', '--json'));
-    assert.equal(err['error'], `cannot read policy \`${join(t.cwd, 'missing.yaml')}\`: no such file`);
+    assert.equal(err['error'], 'cannot read policy `missing.yaml`: no such file');
     assert.equal(err['error_reason'], 'input_path');
   });
 
@@ -129,7 +129,7 @@ describe('gait policy validate', () => {
     const t = workspace();
     const err = errorOf(await gait(t, 'policy', 'validate', 'policy.yaml', '--max-input-bytes', '10', '--json'));
     assert.equal(err['error_reason'], 'input_too_large');
-    assert.equal(err['error'], `cannot read policy \`${join(t.cwd, 'policy.yaml')}\`: file is 325 bytes, over the 10-byte limit`);
+    assert.equal(err['error'], 'cannot read policy `policy.yaml`: file is 325 bytes, over the 10-byte limit');
   });
 
   it('rejects an unexpected positional argument', async () => {

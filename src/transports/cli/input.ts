@@ -1,17 +1,16 @@
-/** Shared input loading for commands: size-capped reads, JSON with positions, policy compile. */
-import { GaitError, isGaitError } from '../../errors/error.js';
-import { compilePolicy } from '../../policy/compile.js';
+/** Shared input loading for commands: the `--max-input-bytes` cap around storage/input-files.ts. */
+import { GaitError } from '../../errors/error.js';
 import type { CompiledPolicy } from '../../policy/compile.js';
 import type { Policy } from '../../policy/model.js';
-import { parsePolicyYaml } from '../../policy/parse.js';
-import { normalizeIntent } from '../../schema/v1/intent.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
-import { parseJsonText, readInputFile } from '../../storage/read-input.js';
-import { resolve } from 'node:path';
+import { readCompiledPolicyFile, readIntentFile, readIntentJsonFile, readPolicyFile } from '../../storage/input-files.js';
+import type { InputFileOptions } from '../../storage/input-files.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../storage/read-input.js';
 import type { CommandContext } from './command.js';
 import { optString } from './command.js';
 
-export const DEFAULT_MAX_INPUT_BYTES = 1_048_576;
+export { withFile } from '../../storage/input-files.js';
+export { DEFAULT_MAX_INPUT_BYTES };
 
 /** `--max-input-bytes` (extension): the size cap for intents and policies. */
 export function maxInputBytes(ctx: CommandContext): number {
@@ -24,45 +23,26 @@ export function maxInputBytes(ctx: CommandContext): number {
   return n;
 }
 
-/** Re-throws a GaitError with the file it came from, unless it already names one. */
-export function withFile(err: unknown, file: string): unknown {
-  if (!isGaitError(err) || err.location?.file !== undefined) return err;
-  return new GaitError(err.code, err.message, {
-    hint: err.hint,
-    details: err.details,
-    location: { ...err.location, file },
-    cause: err,
-  });
+function fileOptions(ctx: CommandContext): InputFileOptions {
+  return { cwd: ctx.io.cwd, maxBytes: maxInputBytes(ctx) };
 }
 
 /** Reads, parses and normalizes a policy file. @throws GaitError (input_*, policy_*) */
 export function loadPolicyFile(ctx: CommandContext, path: string): Policy {
-  const text = readInputFile(resolve(ctx.io.cwd, path), { label: 'policy', maxBytes: maxInputBytes(ctx) });
-  return parsePolicyYaml(text, { file: path });
+  return readPolicyFile(path, fileOptions(ctx));
 }
 
 /** Reads, parses, normalizes and compiles a policy file (Part B features refused here). */
 export function loadCompiledPolicy(ctx: CommandContext, path: string): CompiledPolicy {
-  const policy = loadPolicyFile(ctx, path);
-  try {
-    return compilePolicy(policy);
-  } catch (err) {
-    throw withFile(err, path);
-  }
+  return readCompiledPolicyFile(path, fileOptions(ctx));
 }
 
 /** Reads and parses an intent file to its raw JSON value. */
 export function readIntentJson(ctx: CommandContext, path: string): unknown {
-  const text = readInputFile(resolve(ctx.io.cwd, path), { label: 'intent', maxBytes: maxInputBytes(ctx) });
-  return parseJsonText(text, { label: 'intent', file: path });
+  return readIntentJsonFile(path, fileOptions(ctx));
 }
 
 /** Reads and normalizes an intent file. @throws GaitError (input_*) with the file named */
 export function loadIntentFile(ctx: CommandContext, path: string): Intent {
-  const raw = readIntentJson(ctx, path);
-  try {
-    return normalizeIntent(raw);
-  } catch (err) {
-    throw withFile(err, path);
-  }
+  return readIntentFile(path, fileOptions(ctx));
 }
