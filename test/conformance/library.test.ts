@@ -1,28 +1,19 @@
 /**
- * The conformance corpus through the in-process library (gate.md §A5, §A12.3): parse and compile the
- * policy, then
- *   - `evaluateRaw` alone (layer `decision`: the §A5 outcome as is), and
- *   - `evaluateRaw` + `runGateEval` (layer `gate_eval`: approval step without a token, signed trace),
+ * The conformance corpus through the public library API (`src/index.ts`; gate.md §A5, §A12.3):
+ * `loadPolicy`, then
+ *   - `evaluate` alone (layer `decision`: the §A5 outcome as is), and
+ *   - `evaluate` + `gateEval` (layer `gate_eval`: approval step without a token, signed trace),
  *     where every trace is verified with `verifyTrace` after a JSON round trip, as a file reader sees it.
  * Exit codes come from the spec tables (literals in `corpus.ts` and below), never from `src/`.
  * Under fail-closed an unnormalizable intent is a `block` decision here (gate.md §A5.2 step 2,
  * `library_verdict`), while `gate eval` refuses it with exit 6.
  */
 import { createHash } from 'node:crypto';
-import { runGateEval } from '../../src/artifacts/gate/gate-eval.js';
-import { verifyTrace } from '../../src/artifacts/trace/verify.js';
-import { signingKeyFromSeed, verifyKeyOf } from '../../src/crypto/keys.js';
 import type { ErrorCategory } from '../../src/errors/codes.js';
-import { GaitError, isGaitError } from '../../src/errors/error.js';
-import { compilePolicy } from '../../src/policy/compile.js';
-import type { CompiledPolicy } from '../../src/policy/compile.js';
-import type { Decision } from '../../src/policy/decision.js';
-import { evaluateRaw } from '../../src/policy/evaluate.js';
-import { parsePolicyYaml } from '../../src/policy/parse.js';
-import { fixedClock } from '../../src/runtime/clock.js';
-import { parseTimestamp, toUtc } from '../../src/runtime/timestamp.js';
-import type { Timestamp } from '../../src/runtime/timestamp-type.js';
-import { normalizeIntent } from '../../src/schema/v1/intent.js';
+import { evaluate, fixedClock, gateEval, GaitError, isGaitError, loadPolicy, parseTimestamp, verifyKeyOf, verifyTrace } from '../../src/index.js';
+import type { CompiledPolicy, Decision, Timestamp } from '../../src/index.js';
+import { signingKeyFromSeed } from '../../src/crypto/keys.js';
+import { toUtc } from '../../src/runtime/timestamp.js';
 import { TEST_NOW } from '../helpers/cli-io.js';
 import type { Scenario, SurfaceResult, TraceObservation } from './run.js';
 import { CORPUS_NOW, runConformance, SPEC_EXIT_FOR_VERDICT } from './run.js';
@@ -49,7 +40,7 @@ function evaluationTimeOf(scenario: Scenario): Timestamp {
 }
 
 function compile(scenario: Scenario): CompiledPolicy {
-  return compilePolicy(parsePolicyYaml(scenario.policyText, { file: 'policy.yaml' }));
+  return loadPolicy(scenario.policyText, { file: 'policy.yaml' });
 }
 
 function rawIntent(scenario: Scenario): unknown {
@@ -83,7 +74,7 @@ function decisionResult(d: Decision): SurfaceResult {
 async function evaluateSurface(scenario: Scenario): Promise<SurfaceResult> {
   await Promise.resolve();
   try {
-    return decisionResult(evaluateRaw(compile(scenario), rawIntent(scenario), { evaluationTime: evaluationTimeOf(scenario) }));
+    return decisionResult(evaluate(compile(scenario), rawIntent(scenario), { evaluationTime: evaluationTimeOf(scenario) }));
   } catch (err) {
     return refusal(err);
   }
@@ -108,16 +99,15 @@ async function gateEvalSurface(scenario: Scenario): Promise<SurfaceResult> {
     const compiled = compile(scenario);
     const raw = rawIntent(scenario);
     const evaluationTime = evaluationTimeOf(scenario);
-    const decision = evaluateRaw(compiled, raw, { evaluationTime });
+    const decision = evaluate(compiled, raw, { evaluationTime });
     // §A5.2 step 2: an intent that cannot be prepared has no digest, so there is nothing to sign.
     if (decision.intent === undefined) return decisionResult(decision);
-    const result = runGateEval(compiled, normalizeIntent(raw), {
+    const result = gateEval(compiled, raw, {
       evaluationTime,
       clock: fixedClock(TEST_NOW),
       signingKey: SIGNING_KEY,
       producerVersion: '0.0.0-conformance',
       correlationId: 'cid-conformance',
-      simulate: false,
     });
     return {
       exitCode: SPEC_EXIT_FOR_VERDICT[result.verdict],
@@ -135,6 +125,6 @@ async function gateEvalSurface(scenario: Scenario): Promise<SurfaceResult> {
   }
 }
 
-runConformance('library evaluateRaw', evaluateSurface, { layer: 'decision', failClosedInvalidIntent: 'block_decision', traces: 'none' });
+runConformance('library evaluate', evaluateSurface, { layer: 'decision', failClosedInvalidIntent: 'block_decision', traces: 'none' });
 
-runConformance('library runGateEval', gateEvalSurface, { layer: 'gate_eval', failClosedInvalidIntent: 'block_decision', traces: 'required' });
+runConformance('library gateEval', gateEvalSurface, { layer: 'gate_eval', failClosedInvalidIntent: 'block_decision', traces: 'required' });
