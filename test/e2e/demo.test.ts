@@ -1,0 +1,105 @@
+/**
+ * `gait demo` through the BUILT binary (`npm run build` first; `npm test` does): in a fresh temp working
+ * directory it writes one signed trace per example intent, and each one verifies with `gait trace verify`.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertTraceSignedBy, listTree, modeOf, readJson } from './support.js';
+
+const BIN = join(process.cwd(), 'dist/transports/cli/bin.js');
+
+/** The shipped examples and the verdict each one exists to show (README of `gait demo`). */
+const EXAMPLES: Readonly<Record<string, string>> = {
+  'delete-build-dir.json': 'block',
+  'post-scraped-data.json': 'block',
+  'read-config.json': 'allow',
+  'unannounced-shell.json': 'block',
+  'write-release-notes.json': 'require_approval',
+};
+const EXIT_FOR: Readonly<Record<string, number>> = { allow: 0, block: 3, require_approval: 4 };
+
+interface Spawned {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function bin(cwd: string, ...args: string[]): Spawned {
+  const env = { ...process.env };
+  delete env['GAIT_CORRELATION_ID'];
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(run: Spawned): Record<string, unknown> {
+  assert.match(run.stdout, /^[^\n]+\n$/, 'one JSON line');
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+interface Step {
+  readonly intent: string;
+  readonly verdict: string;
+  readonly expected_verdict: string;
+  readonly exit_code: number;
+  readonly trace_id: string;
+  readonly trace_path: string;
+  readonly trace_verified: boolean;
+}
+
+describe('gait demo (built binary)', () => {
+  before(() => {
+    assert.equal(existsSync(BIN), true, `${BIN} is missing: run \`npm run build\` first`);
+  });
+
+  it('ships exactly the documented example intents', () => {
+    assert.deepEqual(readdirSync(join(process.cwd(), 'examples/intents')).sort(), Object.keys(EXAMPLES));
+  });
+
+  it('exits 0 with one verified trace per example intent, each verifying with `gait trace verify`', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gait-demo-'));
+    const run = bin(cwd, 'demo', '--out-dir', join(cwd, 'demo'), '--json');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const out = json(run);
+    assert.equal(out['ok'], true);
+    const steps = out['steps'] as Step[];
+    assert.deepEqual(
+      steps.map((s) => [s.intent, s.verdict, s.expected_verdict, s.exit_code, s.trace_verified]),
+      Object.entries(EXAMPLES).map(([name, verdict]) => [name, verdict, verdict, EXIT_FOR[verdict], true]),
+    );
+    const traces = Object.keys(EXAMPLES).map((name) => `trace_${name.replace(/\.json$/, '')}.json`);
+    assert.deepEqual(listTree(join(cwd, 'demo')), traces);
+    assert.deepEqual(listTree(join(cwd, '.gait')), ['keys', 'keys/dev_private.key', 'keys/dev_public.key']);
+    const publicKey = join(cwd, '.gait/keys/dev_public.key');
+    for (const step of steps) {
+      assert.equal(step.trace_path, `demo/trace_${step.intent.replace(/\.json$/, '')}.json`);
+      const path = join(cwd, step.trace_path);
+      assert.equal(modeOf(path), 0o600);
+      const trace = readJson(path);
+      assert.equal(trace['trace_id'], step.trace_id);
+      assert.equal(trace['verdict'], step.verdict);
+      assertTraceSignedBy(trace, publicKey);
+      for (const keyFlags of [[], ['--public-key', '.gait/keys/dev_public.key']]) {
+        const verified = bin(cwd, 'trace', 'verify', step.trace_path, '--json', ...keyFlags);
+        assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+        const report = json(verified);
+        assert.equal(report['signature_status'], 'verified');
+        assert.equal(report['trace_id'], step.trace_id);
+        assert.equal(report['verdict'], step.verdict);
+      }
+    }
+  });
+
+  it('prints the human summary and reuses the dev key on a second run', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gait-demo-'));
+    const first = bin(cwd, 'demo', '--out-dir', join(cwd, 'demo'), '--json');
+    assert.equal(first.code, 0);
+    const human = bin(cwd, 'demo', '--out-dir', join(cwd, 'demo'));
+    assert.equal(human.code, 0, human.stdout + human.stderr);
+    assert.match(human.stdout, /\ndemo ok: every decision signed and verified offline\n/);
+    assert.match(human.stdout, new RegExp(`\\nwarning: dev mode: using local development signing key \\S+ \\(key_id ${String(json(first)['key_id'])}\\); do not use for production\\n$`));
+  });
+});
