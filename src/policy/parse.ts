@@ -46,7 +46,15 @@ function problemsError(code: ErrorCode, prefix: string, found: readonly PolicyPr
   return new GaitError(code, first?.message ?? `${prefix}invalid policy`, options);
 }
 
-/** §A4.1 step 1: the pre-v1 proposal's top-level keys are refused with migration guidance. */
+/** `schema_id|schema_version (set …)` → replacement fields and note; prose without fields → note only. */
+function replacementOf(field: string, replacement: string): Record<string, unknown> {
+  const m = /^([a-z_.]+(?:\|[a-z_.]+)*)(?: \((.*)\))?$/.exec(replacement);
+  if (m === null) return { field, note: replacement };
+  const fields = (m[1] as string).split('|');
+  return m[2] === undefined ? { field, replacement_fields: fields } : { field, replacement_fields: fields, note: m[2] };
+}
+
+/** §A4.1 step 1: the pre-v1 proposal's top-level keys are refused with migration guidance (§A12.1 `migration`). */
 function assertNotLegacy(root: SourceNode, file: string | undefined): void {
   if (root.kind !== 'map') return;
   const keys = new Set(root.entries.map((e) => e.key));
@@ -59,6 +67,14 @@ function assertNotLegacy(root: SourceNode, file: string | undefined): void {
     details: {
       deprecated_fields: fields,
       field_replacements: Object.fromEntries(found.map(([field, replacement]) => [field, replacement])),
+      // Members the CLI adds to its JSON error envelope.
+      envelope: {
+        migration: {
+          kind: 'policy_fields',
+          deprecated_fields: fields,
+          field_replacements: found.map(([field, replacement]) => replacementOf(field, replacement)),
+        },
+      },
     },
     location: locationOf(pos, file),
   });

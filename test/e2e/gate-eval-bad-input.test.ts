@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gait, INTEGRATION, invalidInput, jsonLine, listTree, V4_PRIVATE_KEY, workspace } from './support.js';
+import { gait, INTEGRATION, invalidInput, jsonLine, listTree, traceFiles, V4_PRIVATE_KEY, workspace } from './support.js';
 import type { TestIo } from '../helpers/cli-io.js';
 
 const EVAL = ['gate', 'eval', '--policy', 'policy.yaml', '--intent', 'intent.json', '--json'];
@@ -202,7 +202,6 @@ describe('gait gate eval: usage errors', () => {
 
   it(
     'a misspelled flag gives a one-line message (STYLE.md §4)',
-    { todo: 'BUG: main.ts passes commander\'s suggestion through: error is "unknown option \'--polcy\'\\n(Did you mean --policy?)"' },
     async () => {
       const err = await refused(workspace(), ['--polcy', 'policy.yaml']);
       assert.equal(String(err['error']).includes('\n'), false);
@@ -211,7 +210,6 @@ describe('gait gate eval: usage errors', () => {
 
   it(
     'human usage errors are labelled `gate eval error:` (§A12.3)',
-    { todo: 'BUG: parse-time (commander) errors are printed as `gait error: …` because the command spec is not known yet' },
     async () => {
       const run = await gait(workspace(), 'gate', 'eval', '--bogus');
       assert.equal(run.code, 6);
@@ -220,28 +218,21 @@ describe('gait gate eval: usage errors', () => {
   );
 });
 
-describe('gait gate eval: JSON string decoding (§A1.3)', () => {
-  async function digestOf(body: string | Buffer): Promise<unknown> {
-    const t = withFile('intent.json', body);
-    return jsonLine(await gait(t, ...EVAL, '--private-key', V4_PRIVATE_KEY))['intent_digest'];
-  }
+describe('gait gate eval: strings that are not Unicode are refused (ADR 0005)', () => {
+  it('refuses a lone-surrogate escape with exit 6 and writes nothing', async () => {
+    const t = withFile('intent.json', INTENT_TEXT.replace('/tmp/out.txt', '/tmp/out\\ud800.txt'));
+    const run = await gait(t, ...EVAL, '--private-key', V4_PRIVATE_KEY);
+    assert.equal(run.code, 6);
+    assert.match(String(jsonLine(run)['error']), /lone surrogate/);
+    assert.deepEqual(traceFiles(t.cwd), []);
+  });
 
-  it(
-    'decodes a lone-surrogate escape to U+FFFD',
-    { todo: 'DISCREPANCY: gate.md §A1.3 says lone-surrogate escapes MUST decode to U+FFFD; gate eval exits 6 (jcs_invalid_value: string contains a lone surrogate)' },
-    async () => {
-      const expected = await digestOf(INTENT_TEXT.replace('/tmp/out.txt', '/tmp/out\\ufffd.txt'));
-      assert.equal(await digestOf(INTENT_TEXT.replace('/tmp/out.txt', '/tmp/out\\ud800.txt')), expected);
-    },
-  );
-
-  it(
-    'decodes invalid UTF-8 inside a string to U+FFFD',
-    { todo: 'DISCREPANCY: gate.md §A1.3 says invalid UTF-8 in strings MUST decode to U+FFFD; read-input.ts rejects the whole file (input_encoding, exit 6)' },
-    async () => {
-      const expected = await digestOf(INTENT_TEXT.replace('/tmp/out.txt', '/tmp/out\\ufffd.txt'));
-      const [head, tail] = INTENT_TEXT.split('/tmp/out.txt') as [string, string];
-      assert.equal(await digestOf(Buffer.concat([Buffer.from(`${head}/tmp/out`), Buffer.from([0xff]), Buffer.from(`.txt${tail}`)])), expected);
-    },
-  );
+  it('refuses invalid UTF-8 inside a string with exit 6 and writes nothing', async () => {
+    const [head, tail] = INTENT_TEXT.split('/tmp/out.txt') as [string, string];
+    const t = withFile('intent.json', Buffer.concat([Buffer.from(`${head}/tmp/out`), Buffer.from([0xff]), Buffer.from(`.txt${tail}`)]));
+    const run = await gait(t, ...EVAL, '--private-key', V4_PRIVATE_KEY);
+    assert.equal(run.code, 6);
+    assert.equal(jsonLine(run)['error_reason'], 'input_encoding');
+    assert.deepEqual(traceFiles(t.cwd), []);
+  });
 });

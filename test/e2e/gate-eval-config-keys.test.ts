@@ -90,7 +90,6 @@ describe('gait gate eval: config (§A12.2)', () => {
 
   it(
     'refuses Part B settings from the config like the equivalent flags (phase rule: never silently ignored)',
-    { todo: 'BUG: gate-config.ts only applies policy/trace/profile/key settings; credential_broker, kill_switch_state, wrkr_inventory_path (and approval_* until approvals land) from config are silently ignored (exit 3) while the same flags exit 6' },
     async () => {
       for (const line of ['credential_broker: stub', 'kill_switch_state: ks.json', 'wrkr_inventory_path: inventory.json']) {
         const t = withConfig(`gate:\n  ${line}\n`);

@@ -162,7 +162,6 @@ describe('gait trace verify: failures exit 2', () => {
 
   it(
     'adds the §A13 envelope for exit 2 to the failure output (§A12.1)',
-    { todo: 'BUG: trace-verify.ts returns {ok:false, error} without error_code/error_category/retryable/hint; §A12.1 requires them whenever error is non-empty' },
     async () => {
       const { t, trace } = await signedTrace();
       const out = await failed(t, write(t, 'tampered.json', { ...trace, verdict: 'allow' }));

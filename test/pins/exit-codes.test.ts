@@ -132,12 +132,10 @@ describe('pin: §A13 exit codes (real CLI runs)', () => {
     assert.deepEqual(envelopeOf(jsonLine(run)), [...(A13[1] ?? []), false]);
   });
 
-  it(
-    'an unclassified failure without lock/contention/timeout uses the command default 6 (§A12.1)',
-    { todo: 'DISCREPANCY: gate.md §A12.1 maps such errors to the command default (6); output.ts maps every unclassified error to 1 (as STYLE.md §4 asks)' },
-    async () => {
-      const t = workspace({ clock: { now: () => { throw new Error('boom'); } } });
-      assert.equal((await gait(t, ...EVAL)).code, 6);
-    },
-  );
+  it('1 internal_failure for every unclassified failure, never the usage code 6 (ADR 0003)', async () => {
+    const t = workspace({ clock: { now: () => { throw new Error('boom'); } } });
+    const run = await gait(t, ...EVAL);
+    assert.equal(run.code, 1);
+    assert.deepEqual(envelopeOf(jsonLine(run)), [...(A13[1] ?? []), false]);
+  });
 });

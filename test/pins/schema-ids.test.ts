@@ -12,6 +12,7 @@ const SCHEMA_IDS_MD = join(process.cwd(), 'test/fixtures/vectors/gait-v1/SCHEMA_
 
 /** file under schemas/v1 → [$id, schema_id const, schema_version pattern] */
 const PINNED: Readonly<Record<string, readonly [string, string, string]>> = {
+  'context/envelope.schema.json': ['https://gait.dev/schemas/v1/context/envelope.schema.json', 'gait.context.envelope', '^1\\.0\\.0$'],
   'gate/approval_audit_record.schema.json': [
     'https://gait.dev/schemas/v1/gate/approval_audit_record.schema.json',
     'gait.gate.approval_audit_record',

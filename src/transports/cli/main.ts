@@ -8,7 +8,7 @@ import type { CommandOutcome, CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { correlationIdFor } from './correlation.js';
 import type { CliIo } from './io.js';
-import { renderJsonLine, toErrorReport } from './output.js';
+import { renderJsonLine, toErrorReport, withErrorEnvelope } from './output.js';
 
 /**
  * Accepts Go-style single-dash long flags (`-json`, `-policy=x`) by rewriting them to `--` form
@@ -72,11 +72,47 @@ function register(program: Command, spec: CommandSpec, state: RunState, io: CliI
   });
 }
 
+/**
+ * commander's messages in our style (STYLE.md §4): one line, lower-case start, no trailing period,
+ * the suggestion folded in: `unknown option '--polcy' (did you mean --policy?)`.
+ */
+export function usageMessage(commanderMessage: string): string {
+  const oneLine = commanderMessage
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim().replace(/^\((.*)\)$/, '($1)'))
+    .filter((line) => line !== '')
+    .join(' ');
+  const lowered = oneLine.replace(/\(Did you mean/g, '(did you mean').replace(/\. (?=[A-Z])/g, ': ');
+  const first = lowered.charAt(0).toLowerCase() + lowered.slice(1);
+  return first.replace(/\.$/, '').replace(/: ([A-Z])/g, (_m, c: string) => `: ${c.toLowerCase()}`);
+}
+
+/** The command path named by the argv (for error labels before commander resolves it). */
+function specFromArgv(args: readonly string[]): CommandSpec | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  return COMMANDS.find((spec) => spec.path.every((part, i) => words[i] === part));
+}
+
 /** Runs one gait invocation; returns the process exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = normalizeArgv(argv);
   const json = args.includes('--json');
   const correlationId = correlationIdFor(argv, io.env);
+  try {
+    return await runParsed(args, io, json, correlationId);
+  } catch (err) {
+    // Last resort: an output stream that throws (EPIPE) or a bug in rendering; report on stderr if it still works.
+    try {
+      io.stderr(`gait error: ${err instanceof Error ? err.message : String(err)}\n`);
+    } catch {
+      // nothing left to write to
+    }
+    return 1;
+  }
+}
+
+async function runParsed(args: string[], io: CliIo, json: boolean, correlationId: string): Promise<number> {
   const state: RunState = { outcome: undefined, explained: undefined, spec: undefined };
   const program = new Command('gait');
   program
@@ -90,9 +126,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      const message = err.message.replace(/^error: /, '');
-      const usage = new GaitError('input_usage', message, { hint: 'run `gait --help` for usage' });
-      return renderError(usage, io, json, correlationId, state.spec);
+      const usage = new GaitError('input_usage', usageMessage(err.message), { hint: 'run `gait --help` for usage' });
+      return renderError(usage, io, json, correlationId, state.spec ?? specFromArgv(args));
     }
     return renderError(err, io, json, correlationId, state.spec);
   }
@@ -106,7 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 6;
   }
   const { outcome } = state;
-  if (json) io.stdout(renderJsonLine({ ...outcome.json, correlation_id: outcome.json['correlation_id'] ?? correlationId }));
+  if (json) io.stdout(renderJsonLine(withErrorEnvelope(outcome, correlationId)));
   else if (outcome.human.length > 0) io.stdout(`${outcome.human.join('\n')}\n`);
   return outcome.exitCode;
 }

@@ -41,6 +41,20 @@ export function omitEmpty(value: JsonOut, keep: readonly string[] = ['ok']): Jso
   return out;
 }
 
+/**
+ * A command's JSON with `correlation_id`, and — when it carries a non-empty `error` (e.g. a failed
+ * verification report) — the §A13 members for its exit code unless already set (gate.md §A12.1).
+ */
+export function withErrorEnvelope(outcome: { readonly exitCode: number; readonly json: JsonOut }, correlationId: string): JsonOut {
+  const out: JsonOut = { ...outcome.json, correlation_id: outcome.json['correlation_id'] ?? correlationId };
+  const error = out['error'];
+  if (typeof error !== 'string' || error === '' || outcome.exitCode === EXIT.ok) return out;
+  const defaults = envelopeDefaults(outcome.exitCode);
+  for (const [key, value] of Object.entries(defaults)) if (out[key] === undefined) out[key] = value;
+  if (out['retryable'] === undefined) out['retryable'] = false;
+  return out;
+}
+
 export interface ErrorReport {
   readonly exitCode: number;
   readonly envelope: JsonOut;
