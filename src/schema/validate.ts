@@ -3,9 +3,9 @@
  * by scripts/gen-schemas.mjs because this pure layer reads no files). Used by `trace verify`
  * (gate.md §A12.5, D6) and wherever a record must be checked against its published contract.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import { SCHEMAS } from './generated/schemas.js';
 
 export type RecordSchemaId = 'gait.gate.intent_request' | 'gait.gate.policy' | 'gait.gate.result' | 'gait.gate.trace';
@@ -19,12 +19,28 @@ export interface RecordValidation {
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+interface AjvModules {
+  readonly Ajv2020: typeof Ajv2020;
+  readonly addFormats: typeof addFormatsModule.default;
+}
+
+/**
+ * ajv is loaded on first validation, not at import: it costs 20–35 ms of start-up that `gate eval`
+ * never needs (docs/benchmarks.md, figure 4). Both packages are CommonJS, so `require` is synchronous.
+ */
+function loadAjv(): AjvModules {
+  const require = createRequire(import.meta.url);
+  const ajvModule = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  const formats = require('ajv-formats') as { default: typeof addFormatsModule.default };
+  return { Ajv2020: ajvModule.Ajv2020, addFormats: formats.default };
+}
+
 function getAjv(): Ajv2020 {
   if (ajv === undefined) {
+    const modules = loadAjv();
     // strict: a typo in our own schemas is a bug, not a silently ignored keyword.
-    ajv = new Ajv2020({ strict: true, allErrors: true });
-    // ajv-formats is CommonJS; its plugin function is the `default` member under NodeNext.
-    addFormatsModule.default(ajv, ['date-time']);
+    ajv = new modules.Ajv2020({ strict: true, allErrors: true });
+    modules.addFormats(ajv, ['date-time']);
   }
   return ajv;
 }
