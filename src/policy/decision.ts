@@ -25,6 +25,11 @@ export interface Decision {
   /** digest of the prepared intent; '' when it could not be prepared */
   readonly intentDigest: string;
   readonly policyDigest: string;
+  /**
+   * outcome `context_source` (gate.md §A5.7, §B2): `context_envelope` when a context envelope was
+   * bound to the prepared intent, else ''
+   */
+  readonly contextSource: string;
   /** human-readable notes on anything that forced a fail-closed outcome */
   readonly diagnostics: readonly string[];
 }

@@ -1,11 +1,12 @@
 /**
  * Evaluation entry points (gate.md §A5.2): one intent in, one `Decision` out. Pure: the
- * evaluation time comes in as an option, never from the wall clock.
+ * evaluation time and the context envelope come in as options, never from the wall clock or a file.
  */
 import { GaitError, isGaitError } from '../errors/error.js';
 import type { Timestamp } from '../runtime/timestamp-type.js';
 import { intentDigest } from '../schema/v1/intent-digest.js';
-import { normalizeIntent, prepareIntent, rawRiskClass } from '../schema/v1/intent.js';
+import type { ContextEnvelope } from '../schema/v1/context-envelope.js';
+import { normalizeIntent, prepareIntentDetailed, rawRiskClass } from '../schema/v1/intent.js';
 import type { Intent } from '../schema/v1/intent-types.js';
 import { EMPTY } from './code-list.js';
 import type { CompiledPolicy } from './compile.js';
@@ -15,8 +16,13 @@ import * as RC from './reason-codes.js';
 import { evaluateSingleIntent } from './single-intent.js';
 
 export interface EvaluateOptions {
-  /** drives agent expiry (gate.md §A5.1); pass `--evaluation-time` or the clock's now */
+  /** drives agent expiry and context age (gate.md §A5.1); pass `--evaluation-time` or the clock's now */
   readonly evaluationTime: Timestamp;
+  /**
+   * a verified context envelope (`parseContextEnvelope`, gate.md §B2): bound to the prepared intent
+   * instead of stripping its context-evidence claims (§A3.6 step 2)
+   */
+  readonly contextEnvelope?: ContextEnvelope | undefined;
 }
 
 const INTENT_INVALID_REASONS: readonly string[] = Object.freeze([RC.FAIL_CLOSED_INTENT_INVALID]);
@@ -34,6 +40,7 @@ function plainDecision(
   violations: readonly string[],
   intent: Intent | undefined,
   digest: string,
+  contextSource: string,
   diagnostics: readonly string[],
 ): Decision {
   return {
@@ -51,13 +58,14 @@ function plainDecision(
     intent,
     intentDigest: digest,
     policyDigest: compiled.digest,
+    contextSource,
     diagnostics,
   };
 }
 
 /** §A5.2 step 2: an intent that cannot be prepared, under fail-closed, is blocked. */
 function intentInvalidDecision(compiled: CompiledPolicy, error: unknown): Decision {
-  return plainDecision(compiled, 'block', INTENT_INVALID_REASONS, INTENT_INVALID_VIOLATIONS, undefined, '', [describe(error)]);
+  return plainDecision(compiled, 'block', INTENT_INVALID_REASONS, INTENT_INVALID_VIOLATIONS, undefined, '', '', [describe(error)]);
 }
 
 /** Rethrows GaitErrors as they are; anything else is a broken invariant. */
@@ -68,16 +76,19 @@ function asGaitError(e: unknown, what: string): GaitError {
 
 /**
  * Evaluates a normalized intent against a compiled policy (gate.md §A5.2–§A5.6).
- * @param intent a normalized intent (`normalizeIntent`); it is prepared here (§A3.6)
+ * @param intent a normalized intent (`normalizeIntent`); it is prepared here (§A3.6), binding
+ *   `options.contextEnvelope` when given (§B2)
  * @returns the decision; errors inside one rule land in `diagnostics` and that rule blocks
- * @throws GaitError from intent preparation when fail-closed does not apply to the risk class
- * @example evaluate(compiled, normalizeIntent(raw), { evaluationTime }).verdict // 'block'
+ * @throws GaitError from intent preparation when fail-closed does not apply to the risk class, e.g.
+ *   `input_intent` `context envelope digest does not match context.context_set_digest`
+ * @example evaluate(compiled, normalizeIntent(raw), { evaluationTime, contextEnvelope }).verdict // 'allow'
  */
 export function evaluate(compiled: CompiledPolicy, intent: Intent, options: EvaluateOptions): Decision {
   let prepared: Intent;
+  let contextSource: string;
   let digest: string;
   try {
-    prepared = prepareIntent(intent); // step 1
+    ({ intent: prepared, contextSource } = prepareIntentDetailed(intent, options.contextEnvelope, options.evaluationTime)); // step 1
     digest = intentDigest(prepared);
   } catch (e) {
     // step 2
@@ -85,7 +96,9 @@ export function evaluate(compiled: CompiledPolicy, intent: Intent, options: Eval
     throw asGaitError(e, 'cannot prepare intent');
   }
   const finding = compiled.failClosed.check(prepared); // step 3
-  if (finding !== undefined) return plainDecision(compiled, 'block', finding.reasons, finding.violations, prepared, digest, EMPTY);
+  if (finding !== undefined) {
+    return plainDecision(compiled, 'block', finding.reasons, finding.violations, prepared, digest, contextSource, EMPTY);
+  }
   // Part B (§B7): step 4, required-but-unreadable kill-switch state — no kill-switch option yet
   // Part B (§B1): step 5, script intents — refused by normalizeIntent (input_unsupported_feature)
   // Part B (§B3): step 5, inventory enrichment — no inventory option yet
@@ -97,6 +110,7 @@ export function evaluate(compiled: CompiledPolicy, intent: Intent, options: Eval
     intent: prepared,
     intentDigest: digest,
     policyDigest: compiled.digest,
+    contextSource,
     diagnostics: diagnostics.length === 0 ? EMPTY : diagnostics,
   };
 }

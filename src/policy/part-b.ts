@@ -2,6 +2,7 @@
  * Which Part B features a normalized policy enables (gate.md §A4.3 "Part B enabling conditions").
  * Until a feature is implemented, evaluating such a policy is refused (phase rule); this module only
  * reports. `mcp_trust` is not listed: it is used only by the MCP proxy and has no effect on gate eval.
+ * Built features leave this list: context constraints (§B2) are evaluated in `context-constraints.ts`.
  */
 import type { Policy, Rule } from './model.js';
 
@@ -12,11 +13,6 @@ interface FeatureCheck {
 }
 
 const CHECKS: readonly FeatureCheck[] = [
-  {
-    feature: 'context_constraints',
-    section: '§B2',
-    enabled: (r) => r.requireContextEvidence || r.requiredContextEvidenceMode !== '' || r.maxContextAgeSeconds > 0,
-  },
   {
     feature: 'credential_constraints',
     section: '§B4',

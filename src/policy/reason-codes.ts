@@ -50,6 +50,16 @@ export const ENDPOINT_DESTRUCTIVE_OPERATION = 'endpoint_destructive_operation';
 export const DESTRUCTIVE_OPERATION = 'destructive_operation';
 export const ENDPOINT_CONSTRAINT_VIOLATION = 'endpoint_constraint_violation';
 
+/**
+ * Context constraints (gate.md §A5.6 step 3, §B2); `context_evidence_missing` and
+ * `missing_context_evidence` are shared with the fail-closed pre-check above.
+ */
+export const CONTEXT_SET_DIGEST_MISSING = 'context_set_digest_missing';
+export const CONTEXT_EVIDENCE_MODE_MISMATCH = 'context_evidence_mode_mismatch';
+export const CONTEXT_EVIDENCE_MODE_VIOLATION = 'context_evidence_mode_violation';
+export const CONTEXT_FRESHNESS_EXCEEDED = 'context_freshness_exceeded';
+export const CONTEXT_FRESHNESS_VIOLATION = 'context_freshness_violation';
+
 /** Agent identity (gate.md §A5.6 step 4). */
 export const AGENT_UNKNOWN = 'agent_unknown';
 export const AGENT_IDENTITY_MISSING = 'agent_identity_missing';

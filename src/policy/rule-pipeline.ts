@@ -8,6 +8,7 @@ import { compareTimestamps, isZeroTime } from '../runtime/timestamp.js';
 import type { Intent } from '../schema/v1/intent-types.js';
 import { lowerSimple } from '../schema/v1/text.js';
 import { EMPTY, mergeSorted, sortUnique } from './code-list.js';
+import { compileContextConstraints } from './context-constraints.js';
 import { compileAny, compileDomainPattern, compilePathPattern } from './glob.js';
 import type { DataflowRule, EndpointRule, Rule, Verdict } from './model.js';
 import * as RC from './reason-codes.js';
@@ -102,6 +103,16 @@ function endpointStep(ep: EndpointRule): Step {
     found.push(ep.reasonCode);
     violations.push(ep.violation);
     raise(acc, effect, found, violations);
+  };
+}
+
+/** Step 3 — context constraints (§B2); step effect `block`. */
+function contextStep(rule: Rule): Step | undefined {
+  const check = compileContextConstraints(rule);
+  if (check === undefined) return undefined;
+  return (intent, _ctx, acc) => {
+    const finding = check(intent);
+    if (finding !== undefined) raise(acc, 'block', finding.reasons, finding.violations);
   };
 }
 
@@ -201,7 +212,8 @@ export function compileRulePipeline(rule: Rule): RulePipeline {
   const steps: Step[] = [];
   if (rule.dataflow?.enabled === true) steps.push(dataflowStep(rule.dataflow)); // step 1
   if (rule.endpoint?.enabled === true) steps.push(endpointStep(rule.endpoint)); // step 2
-  // Part B (§B2): step 3, context constraints — refused at compile time
+  const context = contextStep(rule);
+  if (context !== undefined) steps.push(context); // step 3
   if (agentIdentityEnabled(rule)) steps.push(agentIdentityStep(rule)); // step 4
   // Part B (§B4): step 5, credential constraints — refused at compile time
   // Part B (§B8): step 6, freeze window — refused at compile time

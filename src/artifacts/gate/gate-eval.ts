@@ -8,13 +8,19 @@ import type { CompiledPolicy } from '../../policy/compile.js';
 import type { Decision } from '../../policy/decision.js';
 import { evaluate } from '../../policy/evaluate.js';
 import type { Verdict } from '../../policy/model.js';
-import { APPROVAL_NOT_GRANTED, APPROVAL_TOKEN_MISSING, SIMULATE_MODE_NON_ENFORCING } from './gate-reason-codes.js';
+import { SIMULATE_MODE_NON_ENFORCING } from './gate-reason-codes.js';
+import { buildApprovalAuditRecord, signApprovalAuditRecord } from '../approval/audit.js';
+import type { ApprovalEntry } from '../approval/types.js';
+import { expectedApprovalBindings } from '../approval/verify-token.js';
+import { formatTimestamp } from '../../runtime/timestamp.js';
+import { runApprovalStep } from './approval-step.js';
+import type { ApprovalStepInput, ApprovalStepResult } from './approval-step.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { argsDigest } from '../../schema/v1/intent-digest.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
-import { buildTraceRecord, signTrace } from '../trace/build.js';
+import { buildTraceRecord, signTrace, traceId as traceIdOf } from '../trace/build.js';
 import { sortedUnion } from './sorted.js';
 
 export interface GateEvalOptions {
@@ -29,6 +35,8 @@ export interface GateEvalOptions {
   readonly simulate: boolean;
   /** `--approval-token-ref`: recorded as the trace `approval_token_ref` when no token granted */
   readonly approvalTokenRef?: string;
+  /** presented approval tokens, their verify key and the ledger (§A9.6); absent = no tokens */
+  readonly approvals?: ApprovalStepInput;
 }
 
 export interface SimulatedView {
@@ -49,10 +57,24 @@ export interface GateEvalResult {
   readonly simulated: SimulatedView | undefined;
   readonly requiredApprovals: number;
   readonly validApprovals: number;
+  /** sorted valid approval token ids, comma-joined, when the approval was granted */
+  readonly approvalRef: string;
+  /** one entry per evaluated token */
+  readonly approvalEntries: readonly ApprovalEntry[];
   readonly traceId: string;
   /** the signed trace record */
   readonly trace: JsonObject;
+  /** the signed approval audit record (§A10, D5), when approvals were required or tokens evaluated */
+  readonly approvalAudit: JsonObject | undefined;
 }
+
+const NO_TOKENS: ApprovalStepInput = {
+  tokens: [],
+  verifyKey: undefined,
+  openLedger: () => {
+    throw new Error('no ledger: no approval tokens were presented');
+  },
+};
 
 function elapsedMs(start: Timestamp, end: Timestamp): number {
   const ms = (end.seconds - start.seconds) * 1000 + (end.nanos - start.nanos) / 1e6;
@@ -66,15 +88,15 @@ function elapsedMs(start: Timestamp, end: Timestamp): number {
 export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: GateEvalOptions): GateEvalResult {
   const started = options.clock.now();
   const decision = evaluate(compiled, intent, { evaluationTime: options.evaluationTime });
-  const verdict: Verdict = decision.verdict;
+  let verdict: Verdict = decision.verdict;
   let reasonCodes: readonly string[] = decision.reasonCodes;
   let violations: readonly string[] = decision.violations;
-  let requiredApprovals = decision.minApprovals;
-  if (verdict === 'require_approval') {
-    // §A9.6: no approval token was presented (tokens arrive with the approvals feature).
-    requiredApprovals = Math.max(decision.minApprovals, 1);
-    reasonCodes = sortedUnion(reasonCodes, [APPROVAL_TOKEN_MISSING]);
-    violations = sortedUnion(violations, [APPROVAL_NOT_GRANTED]);
+  let approval: ApprovalStepResult | undefined;
+  if (verdict === 'require_approval' && decision.intent !== undefined) {
+    approval = approvalStep(compiled, decision, decision.intent, options);
+    reasonCodes = sortedUnion(reasonCodes, approval.addedReasons);
+    violations = sortedUnion(violations, approval.addedViolations);
+    if (approval.granted) verdict = 'allow';
   }
   const observedAt = options.clock.now();
   const prepared = decision.intent ?? intent;
@@ -91,7 +113,7 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
     correlationId: options.correlationId,
     latencyMs: elapsedMs(started, observedAt),
     matchedRule: decision.matchedRule,
-    approvalTokenRef: options.approvalTokenRef ?? '',
+    approvalTokenRef: approval?.granted === true ? approval.approvalRef : (options.approvalTokenRef ?? ''),
   });
   const trace = signTrace(record, options.signingKey);
   const traceId = String(trace['trace_id']);
@@ -105,5 +127,49 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
       ? { verdict: 'allow', reasonCodes: sortedUnion(reasonCodes, extra), violations: [] }
       : { verdict, reasonCodes: sortedUnion(reasonCodes, extra), violations };
   }
-  return { decision, verdict, reasonCodes, violations, presented, simulated, requiredApprovals, validApprovals: 0, traceId, trace };
+  const approvalAudit = approval === undefined ? undefined : auditRecord(decision, prepared, approval, traceId, options);
+  return {
+    decision,
+    verdict,
+    reasonCodes,
+    violations,
+    presented,
+    simulated,
+    requiredApprovals: approval?.requiredApprovals ?? decision.minApprovals,
+    validApprovals: approval?.validApprovals ?? 0,
+    approvalRef: approval?.granted === true ? approval.approvalRef : '',
+    approvalEntries: approval?.entries ?? [],
+    traceId,
+    trace,
+    approvalAudit,
+  };
+}
+
+/** §A9.6 with the bindings of §A9.4 and single-use consumption (§A9.7). */
+function approvalStep(compiled: CompiledPolicy, decision: Decision, prepared: Intent, options: GateEvalOptions): ApprovalStepResult {
+  const now = options.clock.now();
+  return runApprovalStep(options.approvals ?? NO_TOKENS, {
+    expectation: expectedApprovalBindings(prepared, decision.policyDigest, decision.intentDigest),
+    minApprovals: decision.minApprovals,
+    requireDistinctApprovers: decision.requireDistinctApprovers,
+    reuse: compiled.policy.approvals.reuse,
+    now,
+    consumedAt: formatTimestamp(now),
+    allowTraceId: traceIdOf(decision.policyDigest, decision.intentDigest, 'allow'),
+  });
+}
+
+/** §A10: the signed approval audit record of this evaluation. */
+function auditRecord(decision: Decision, prepared: Intent, approval: ApprovalStepResult, traceId: string, options: GateEvalOptions): JsonObject {
+  const record = buildApprovalAuditRecord({
+    createdAt: prepared.createdAt,
+    producerVersion: options.producerVersion,
+    traceId,
+    toolName: prepared.toolName,
+    intentDigest: decision.intentDigest,
+    policyDigest: decision.policyDigest,
+    requiredApprovals: approval.requiredApprovals,
+    entries: approval.entries,
+  });
+  return signApprovalAuditRecord(record, options.signingKey);
 }

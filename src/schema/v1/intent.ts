@@ -1,13 +1,15 @@
 /**
- * IntentRequest decoding and normalization (gate.md §A3.2), preparation (§A3.6 without envelope) and
+ * IntentRequest decoding and normalization (gate.md §A3.2), preparation (§A3.6; envelope binding §B2) and
  * the normalized wire form. Normalization is idempotent: normalizing `toIntentWire(x)` gives the same
  * digests as `x`.
  */
 import { GaitError } from '../../errors/error.js';
 import { FALLBACK_CREATED_AT, formatTimestamp, isZeroTime, toUtc } from '../../runtime/timestamp.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
+import { bindContextEnvelope, CONTEXT_SOURCE_ENVELOPE, stripContextEvidence } from './context-binding.js';
+import type { ContextEnvelope } from './context-envelope.js';
 import { isJsonObject, ObjectReader } from './decode.js';
-import { normalizeFreeObject, setMember } from './free-object.js';
+import { normalizeFreeObject } from './free-object.js';
 import { normalizeContext } from './intent-context.js';
 import { normalizeDelegation } from './intent-delegation.js';
 import { argsDigest, intentDigest, toIntentDigestObject } from './intent-digest.js';
@@ -85,21 +87,43 @@ export function rawRiskClass(raw: unknown): string {
   }
 }
 
+/** A prepared intent and the outcome `context_source` its preparation contributes (gate.md §A5.7, §B2). */
+export interface PreparedIntent {
+  readonly intent: Intent;
+  /** `context_envelope` when an envelope was bound, else '' */
+  readonly contextSource: string;
+}
+
 /**
- * The prepared intent without a context envelope (gate.md §A3.6 step 2): context-evidence claims
- * stripped, `auth_context.context_age_seconds` removed (auth_context absent if it ends up empty).
+ * Prepares a normalized intent for evaluation (gate.md §A3.6 step 2) and reports its context source.
+ * Without an envelope the context-evidence claims are stripped; with one they are bound (§B2).
+ * @param intent a normalized intent
+ * @param envelope a context envelope from `parseContextEnvelope`, or undefined
+ * @param evaluationTime required with an envelope: the instant the context age is measured at
+ * @throws GaitError `input_intent` when the intent's claims contradict the envelope (messages in
+ *   `bindContextEnvelope`); `artifact_invalid` for an inconsistent hand-built envelope;
+ *   `internal_failure` when an envelope comes without an evaluation time
+ * @example prepareIntentDetailed(intent, envelope, now).contextSource // 'context_envelope'
  */
-export function prepareIntent(intent: Intent): Intent {
-  let authContext = intent.context.authContext;
-  if (authContext !== undefined && Object.hasOwn(authContext, 'context_age_seconds')) {
-    const rest: JsonObject = {};
-    for (const [key, value] of Object.entries(authContext)) if (key !== 'context_age_seconds') setMember(rest, key, value);
-    authContext = Object.keys(rest).length === 0 ? undefined : rest;
+export function prepareIntentDetailed(intent: Intent, envelope?: ContextEnvelope, evaluationTime?: Timestamp): PreparedIntent {
+  if (envelope === undefined) return { intent: stripContextEvidence(intent), contextSource: '' };
+  if (evaluationTime === undefined) {
+    throw new GaitError('internal_failure', 'binding a context envelope needs an evaluation time');
   }
-  return {
-    ...intent,
-    context: { ...intent.context, contextSetDigest: '', contextEvidenceMode: '', contextRefs: [], authContext },
-  };
+  return { intent: bindContextEnvelope(intent, envelope, evaluationTime), contextSource: CONTEXT_SOURCE_ENVELOPE };
+}
+
+/**
+ * The prepared intent (gate.md §A3.6 step 2). Without an envelope: context-evidence claims stripped,
+ * `auth_context.context_age_seconds` removed (auth_context absent if it ends up empty). With an
+ * envelope: claims checked and bound (§B2); see `prepareIntentDetailed`.
+ * @throws GaitError as `prepareIntentDetailed`
+ * @example prepareIntent(normalizeIntent(raw)).context.contextSetDigest // ''
+ */
+export function prepareIntent(intent: Intent): Intent;
+export function prepareIntent(intent: Intent, envelope: ContextEnvelope | undefined, evaluationTime: Timestamp): Intent;
+export function prepareIntent(intent: Intent, envelope?: ContextEnvelope, evaluationTime?: Timestamp): Intent {
+  return prepareIntentDetailed(intent, envelope, evaluationTime).intent;
 }
 
 /**
