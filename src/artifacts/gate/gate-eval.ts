@@ -18,6 +18,7 @@ import type { ApprovalStepInput, ApprovalStepResult } from './approval-step.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { argsDigest } from '../../schema/v1/intent-digest.js';
+import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { buildTraceRecord, signTrace, traceId as traceIdOf } from '../trace/build.js';
@@ -35,6 +36,8 @@ export interface GateEvalOptions {
   readonly simulate: boolean;
   /** `--approval-token-ref`: recorded as the trace `approval_token_ref` when no token granted */
   readonly approvalTokenRef?: string;
+  /** a parsed context evidence envelope (§B2, `--context-envelope`) to bind into the prepared intent */
+  readonly contextEnvelope?: ContextEnvelope;
   /** presented approval tokens, their verify key and the ledger (§A9.6); absent = no tokens */
   readonly approvals?: ApprovalStepInput;
 }
@@ -87,7 +90,7 @@ function elapsedMs(start: Timestamp, end: Timestamp): number {
  */
 export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: GateEvalOptions): GateEvalResult {
   const started = options.clock.now();
-  const decision = evaluate(compiled, intent, { evaluationTime: options.evaluationTime });
+  const decision = evaluate(compiled, intent, { evaluationTime: options.evaluationTime, contextEnvelope: options.contextEnvelope });
   let verdict: Verdict = decision.verdict;
   let reasonCodes: readonly string[] = decision.reasonCodes;
   let violations: readonly string[] = decision.violations;
@@ -113,6 +116,7 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
     correlationId: options.correlationId,
     latencyMs: elapsedMs(started, observedAt),
     matchedRule: decision.matchedRule,
+    contextSource: decision.contextSource,
     approvalTokenRef: approval?.granted === true ? approval.approvalRef : (options.approvalTokenRef ?? ''),
   });
   const trace = signTrace(record, options.signingKey);

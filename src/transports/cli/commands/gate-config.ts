@@ -13,6 +13,12 @@ export interface GateFlags {
   readonly keyMode: string;
   readonly privateKey: string;
   readonly privateKeyEnv: string;
+  readonly approvalPublicKey: string;
+  readonly approvalPublicKeyEnv: string;
+  readonly approvalPrivateKey: string;
+  readonly approvalPrivateKeyEnv: string;
+  /** the approval ledger (`--state`, config `gate.state`); '' = default `.gait/state.db` */
+  readonly state: string;
 }
 
 function loadConfig(ctx: CommandContext): GateConfig | undefined {
@@ -35,11 +41,6 @@ const UNBUILT_CONFIG: readonly (readonly [keyof GateConfig, string, string])[] =
   ['credentialCommandArgs', 'credential_command_args', 'the credential broker (gate.md §B4)'],
   ['credentialEvidencePath', 'credential_evidence_path', 'the credential broker (gate.md §B4)'],
   ['wrkrInventoryPath', 'wrkr_inventory_path', 'tool-inventory enrichment (gate.md §B3)'],
-  ['approvalPublicKey', 'approval_public_key', 'approval tokens (gate.md §A9)'],
-  ['approvalPublicKeyEnv', 'approval_public_key_env', 'approval tokens (gate.md §A9)'],
-  ['approvalPrivateKey', 'approval_private_key', 'approval tokens (gate.md §A9)'],
-  ['approvalPrivateKeyEnv', 'approval_private_key_env', 'approval tokens (gate.md §A9)'],
-  ['state', 'state', 'approval tokens (gate.md §A9)'],
 ];
 
 function isSet(value: unknown): boolean {
@@ -76,5 +77,10 @@ export function applyGateConfig(ctx: CommandContext): GateFlags {
     keyMode: pick('keyMode', config?.keyMode),
     privateKey: pick('privateKey', config?.privateKey),
     privateKeyEnv: pick('privateKeyEnv', config?.privateKeyEnv),
+    approvalPublicKey: pick('approvalPublicKey', config?.approvalPublicKey),
+    approvalPublicKeyEnv: pick('approvalPublicKeyEnv', config?.approvalPublicKeyEnv),
+    approvalPrivateKey: pick('approvalPrivateKey', config?.approvalPrivateKey),
+    approvalPrivateKeyEnv: pick('approvalPrivateKeyEnv', config?.approvalPrivateKeyEnv),
+    state: pick('state', config?.state),
   };
 }

@@ -16,7 +16,9 @@ import { optBool, optString } from '../command.js';
 import { exitCodeForVerdict } from '../exit.js';
 import { loadCompiledPolicy, loadIntentFile } from '../input.js';
 import { omitEmpty } from '../output.js';
+import { APPROVAL_OPTIONS, loadApprovals } from './gate-approvals.js';
 import { applyGateConfig } from './gate-config.js';
+import { CONTEXT_OPTIONS, loadContextEnvelope } from './gate-context.js';
 import { refuseUnsupportedFlags, UNSUPPORTED_GATE_FLAGS } from './gate-unsupported.js';
 import { KEY_OPTIONS } from './key-options.js';
 
@@ -47,7 +49,7 @@ function identityPassthrough(intent: Intent): Record<string, unknown> {
   };
 }
 
-function toJson(r: GateEvalResult, extra: { profile: Profile; tracePath: string; warnings: string[] }): Record<string, unknown> {
+function toJson(r: GateEvalResult, extra: { profile: Profile; tracePath: string; auditPath: string; warnings: string[] }): Record<string, unknown> {
   const intent = r.decision.intent;
   return omitEmpty({
     ok: true,
@@ -55,12 +57,18 @@ function toJson(r: GateEvalResult, extra: { profile: Profile; tracePath: string;
     verdict: r.presented.verdict,
     reason_codes: r.presented.reasonCodes,
     violations: r.presented.violations,
+    approval_ref: r.approvalRef,
     required_approvals: r.requiredApprovals,
     valid_approvals: r.validApprovals,
+    approval_audit_path: extra.auditPath,
     trace_id: r.traceId,
     trace_path: extra.tracePath,
     policy_digest: r.decision.policyDigest,
     intent_digest: r.decision.intentDigest,
+    context_set_digest: intent?.context.contextSetDigest,
+    context_evidence_mode: intent?.context.contextEvidenceMode,
+    context_ref_count: intent?.context.contextRefs.length,
+    context_source: r.decision.contextSource,
     matched_rule: r.decision.matchedRule,
     phase: intent?.context.phase,
     simulate_mode: r.simulated !== undefined,
@@ -72,11 +80,12 @@ function toJson(r: GateEvalResult, extra: { profile: Profile; tracePath: string;
   });
 }
 
-function toHuman(r: GateEvalResult, tracePath: string, warnings: string[]): string[] {
+function toHuman(r: GateEvalResult, tracePath: string, auditPath: string, warnings: string[]): string[] {
   const lines = [`gate eval: verdict=${r.presented.verdict}`, `trace: ${tracePath}`];
   if (r.presented.reasonCodes.length > 0) lines.push(`reasons: ${r.presented.reasonCodes.join(',')}`);
   if (r.presented.violations.length > 0) lines.push(`violations: ${r.presented.violations.join(',')}`);
   if (r.requiredApprovals > 0) lines.push(`approvals: ${r.validApprovals}/${r.requiredApprovals}`);
+  if (auditPath !== '') lines.push(`approval audit: ${auditPath}`);
   if (r.simulated !== undefined) {
     lines.push(`simulate: would_have_blocked=${String(r.simulated.wouldHaveBlocked)} simulated_verdict=${r.simulated.simulatedVerdict}`);
   }
@@ -92,10 +101,13 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
   const simulate = optBool(ctx, 'simulate');
   checkProfileFlags(profile, { simulate, ...flags });
   const evaluationTime = parseEvaluationTime(ctx);
+  const auditOut = optString(ctx, 'approvalAuditOut');
   if (flags.traceOut !== '') assertSafeRelativePath(flags.traceOut, 'trace');
+  if (auditOut !== '') assertSafeRelativePath(auditOut, 'approval audit');
   const compiled = loadCompiledPolicy(ctx, flags.policy);
   assertPolicyFitsProfile(compiled.policy, profile);
   const intent = loadIntentFile(ctx, flags.intent);
+  const contextEnvelope = loadContextEnvelope(ctx);
   const signer = resolveSigningKey({
     mode: flags.keyMode === '' ? 'dev' : flags.keyMode,
     privateKeyPath: flags.privateKey,
@@ -104,20 +116,37 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
     env: ctx.io.env,
     random: ctx.io.random,
   });
-  const result = runGateEval(compiled, intent, {
-    evaluationTime,
-    clock: ctx.io.clock,
-    signingKey: signer.key,
-    producerVersion: GAIT_VERSION,
-    correlationId: ctx.correlationId,
-    simulate,
-    approvalTokenRef: optString(ctx, 'approvalTokenRef'),
-  });
+  const approvals = loadApprovals(ctx, flags, signer.key, profile);
+  let result: GateEvalResult;
+  try {
+    result = runGateEval(compiled, intent, {
+      evaluationTime,
+      clock: ctx.io.clock,
+      signingKey: signer.key,
+      producerVersion: GAIT_VERSION,
+      correlationId: ctx.correlationId,
+      simulate,
+      approvalTokenRef: optString(ctx, 'approvalTokenRef'),
+      approvals: approvals.input,
+      ...(contextEnvelope === undefined ? {} : { contextEnvelope }),
+    });
+  } finally {
+    approvals.close();
+  }
   const tracePath = flags.traceOut === '' ? `trace_${result.traceId}.json` : flags.traceOut;
   writeFileAtomic(resolve(ctx.io.cwd, tracePath), `${JSON.stringify(result.trace, null, 2)}\n`, { mode: 0o600 });
+  let auditPath = '';
+  if (result.approvalAudit !== undefined) {
+    auditPath = auditOut === '' ? `approval_audit_${result.traceId}.json` : auditOut;
+    writeFileAtomic(resolve(ctx.io.cwd, auditPath), `${JSON.stringify(result.approvalAudit, null, 2)}\n`, { mode: 0o600 });
+  }
   const warnings = [...signer.warnings];
   const exitCode = simulate ? 0 : exitCodeForVerdict(result.verdict);
-  return { exitCode, json: toJson(result, { profile, tracePath, warnings }), human: toHuman(result, tracePath, warnings) };
+  return {
+    exitCode,
+    json: toJson(result, { profile, tracePath, auditPath, warnings }),
+    human: toHuman(result, tracePath, auditPath, warnings),
+  };
 }
 
 export const gateEvalCommand: CommandSpec = {
@@ -131,6 +160,8 @@ export const gateEvalCommand: CommandSpec = {
     { flags: '--evaluation-time <rfc3339>', description: 'evaluate as of this instant (agent expiry); default now' },
     { flags: '--simulate', description: 'observe mode: report what would have happened, exit 0; the trace keeps the real verdict' },
     { flags: '--approval-token-ref <ref>', description: 'reference recorded as the trace approval_token_ref' },
+    ...APPROVAL_OPTIONS,
+    ...CONTEXT_OPTIONS,
     { flags: '--config <path>', description: 'config file (default .gait/config.yaml)' },
     { flags: '--no-config', description: 'ignore the config file' },
     { flags: '--max-input-bytes <n>', description: 'size cap for the policy and intent files (default 1048576)' },

@@ -1,5 +1,5 @@
 /**
- * `gate eval` flags whose features are specified but not built yet (gate.md Part B, approvals). They are
+ * `gate eval` flags whose features are specified but not built yet (gate.md Part B). They are
  * accepted by the parser so the user gets a precise refusal (exit 6) instead of "unknown option", and
  * are never silently ignored (gate.md preamble, phase rule).
  */
@@ -22,17 +22,6 @@ function group(feature: string, flags: readonly string[]): Unsupported[] {
 }
 
 const UNSUPPORTED: readonly Unsupported[] = [
-  ...group('approval tokens (gate.md §A9)', [
-    '--approval-token',
-    '--approval-token-chain',
-    '--approval-audit-out',
-    '--state',
-    '--approval-public-key',
-    '--approval-public-key-env',
-    '--approval-private-key',
-    '--approval-private-key-env',
-  ]),
-  ...group('context envelopes (gate.md §B2)', ['--context-envelope']),
   ...group('delegation tokens (gate.md §B5)', [
     '--delegation-token',
     '--delegation-token-chain',

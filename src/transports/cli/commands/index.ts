@@ -1,5 +1,8 @@
 /** The command registry: every `gait` command, in help order. */
 import type { CommandSpec } from '../command.js';
+import { approvalAuditVerifyCommand } from './approval-audit-verify.js';
+import { approvalsListCommand } from './approvals-list.js';
+import { approveCommand } from './approve.js';
 import { demoCommand } from './demo.js';
 import { gateEvalCommand } from './gate-eval.js';
 import { keysInitCommand, keysRotateCommand, keysVerifyCommand } from './keys.js';
@@ -15,6 +18,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   demoCommand,
   gateEvalCommand,
   traceVerifyCommand,
+  approveCommand,
+  approvalsListCommand,
+  approvalAuditVerifyCommand,
   keysInitCommand,
   keysRotateCommand,
   keysVerifyCommand,
