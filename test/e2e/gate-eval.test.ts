@@ -135,6 +135,7 @@ describe('gait gate eval: verdict exit codes', () => {
     assert.equal(run.code, 4);
     const traceId = shortIdOf(`${V1_POLICY_DIGEST}:${V3_INTENT_DIGEST}:require_approval`);
     assert.deepEqual(jsonLine(run), {
+      approval_audit_path: `approval_audit_${traceId}.json`,
       correlation_id: 'cid-test',
       intent_digest: V3_INTENT_DIGEST,
       ok: true,
@@ -153,7 +154,7 @@ describe('gait gate eval: verdict exit codes', () => {
     assert.deepEqual(trace['violations'], ['approval_not_granted']);
     const human = await gait(t, 'gate', 'eval', '--policy', 'v1.yaml', '--intent', 'intent.json', ...PROD_KEY);
     assert.equal(human.code, 4);
-    assert.match(human.stdout, /\napprovals: 0\/1\n$/);
+    assert.match(human.stdout, /\napprovals: 0\/1\napproval audit: approval_audit_[0-9a-f]{24}\.json\n$/);
   });
 
   it('exits 0 for allow and for dry_run', async () => {
