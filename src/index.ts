@@ -12,6 +12,13 @@ export type { GateEvalOptions } from './api/gate.js';
 export { signTrace, verifyTrace } from './api/trace.js';
 export type { SignedTrace, SignTraceOptions } from './api/trace.js';
 export { generateKeyPair, parsePrivateKey, parsePublicKey } from './api/keys.js';
+export { mintApproval, verifyApproval } from './api/approvals.js';
+export type { ApprovalVerification, MintApprovalInput, MintedApproval, VerifyApprovalOptions } from './api/approvals.js';
+export type { GateApprovals } from './api/gate.js';
+export { createMemoryLedger } from './storage/ledger/memory-ledger.js';
+export type { ApprovalEntry, ApprovalLedger, ConsumeOutcome, ConsumptionRow } from './artifacts/approval/types.js';
+export { parseContextEnvelope } from './schema/v1/context-envelope.js';
+export type { ContextEnvelope } from './schema/v1/context-envelope.js';
 export type { InstantInput } from './api/time.js';
 
 export { encodePrivateKey, encodePublicKey, keyIdOf, verifyKeyOf } from './crypto/keys.js';

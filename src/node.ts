@@ -18,6 +18,8 @@ import { canonicalize } from './jcs/canonicalize.js';
 import { parseJsonText, readInputFile } from './storage/read-input.js';
 
 export type { InputFileOptions } from './storage/input-files.js';
+export { openApprovalLedger } from './storage/ledger/open-ledger.js';
+export type { OpenedLedger } from './storage/ledger/open-ledger.js';
 export type { LoadedKey, ResolvedSigningKey } from './storage/key-store.js';
 
 /**

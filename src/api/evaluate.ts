@@ -6,6 +6,8 @@ import type { CompiledPolicy } from '../policy/compile.js';
 import type { Decision } from '../policy/decision.js';
 import { evaluate as evaluateCore, evaluateRaw } from '../policy/evaluate.js';
 import type { Clock } from '../runtime/clock.js';
+import { isParsedContextEnvelope, parseContextEnvelope } from '../schema/v1/context-envelope.js';
+import type { ContextEnvelope } from '../schema/v1/context-envelope.js';
 import { normalizeIntent } from '../schema/v1/intent.js';
 import type { Intent } from '../schema/v1/intent-types.js';
 import { resolveInstant } from './time.js';
@@ -41,11 +43,22 @@ export function isParsedIntent(intent: unknown): intent is Intent {
   return typeof intent === 'object' && intent !== null && PARSED.has(intent);
 }
 
+/**
+ * A context envelope as the library accepts it: a `parseContextEnvelope` result as is, raw JSON parsed.
+ * @throws GaitError `artifact_invalid` for a malformed envelope
+ */
+export function toContextEnvelope(raw: unknown): ContextEnvelope | undefined {
+  if (raw === undefined) return undefined;
+  return isParsedContextEnvelope(raw) ? (raw as ContextEnvelope) : parseContextEnvelope(raw);
+}
+
 export interface EvaluateOptions {
   /** Instant the policy is evaluated at (agent expiry); default: `clock.now()`. */
   readonly evaluationTime?: InstantInput;
   /** Source of "now" when `evaluationTime` is not given; default: the system clock. */
   readonly clock?: Clock;
+  /** A context evidence envelope (`gait.context.envelope`, raw JSON or parsed) to bind (§B2). */
+  readonly contextEnvelope?: unknown;
 }
 
 /**
@@ -61,6 +74,7 @@ export interface EvaluateOptions {
  */
 export function evaluate(policy: CompiledPolicy, intent: unknown, options: EvaluateOptions = {}): Decision {
   const evaluationTime = resolveInstant(options.evaluationTime, options.clock);
-  if (isParsedIntent(intent)) return evaluateCore(policy, intent, { evaluationTime });
-  return evaluateRaw(policy, intent, { evaluationTime });
+  const core = { evaluationTime, contextEnvelope: toContextEnvelope(options.contextEnvelope) };
+  if (isParsedIntent(intent)) return evaluateCore(policy, intent, core);
+  return evaluateRaw(policy, intent, core);
 }

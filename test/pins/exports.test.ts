@@ -29,6 +29,7 @@ describe('package exports', () => {
     assert.deepEqual(Object.keys(mod).sort(), [
       'GaitError',
       'canonicalize',
+      'createMemoryLedger',
       'digestJcs',
       'encodePrivateKey',
       'encodePublicKey',
@@ -40,13 +41,16 @@ describe('package exports', () => {
       'isGaitError',
       'keyIdOf',
       'loadPolicy',
+      'mintApproval',
       'mostRestrictive',
+      'parseContextEnvelope',
       'parseIntent',
       'parsePrivateKey',
       'parsePublicKey',
       'parseTimestamp',
       'signTrace',
       'systemClock',
+      'verifyApproval',
       'verifyKeyOf',
       'verifyTrace',
     ]);
@@ -54,7 +58,7 @@ describe('package exports', () => {
 
   it('gait/node exports exactly the file and key helpers', async () => {
     const mod = (await import('../../src/node.js')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(mod).sort(), ['loadPolicyFile', 'loadSigningKey', 'loadVerifyKey', 'readIntentFile', 'readTraceFile', 'writeTraceFile']);
+    assert.deepEqual(Object.keys(mod).sort(), ['loadPolicyFile', 'loadSigningKey', 'loadVerifyKey', 'openApprovalLedger', 'readIntentFile', 'readTraceFile', 'writeTraceFile']);
   });
 });
 
