@@ -71,7 +71,17 @@ describe('gait demo (built binary)', () => {
       Object.entries(EXAMPLES).map(([name, verdict]) => [name, verdict, verdict, EXIT_FOR[verdict], true]),
     );
     const traces = Object.keys(EXAMPLES).map((name) => `trace_${name.replace(/\.json$/, '')}.json`);
-    assert.deepEqual(listTree(join(cwd, 'demo')), traces);
+    const approvalFiles = ['approval_audit.json', 'approval_token.json', 'state.db', 'trace_write-release-notes.approved.json'];
+    assert.deepEqual(listTree(join(cwd, 'demo')).filter((f) => !f.startsWith('state.db-')), [...approvalFiles.slice(0, 3), ...traces.slice(0, 4), approvalFiles[3], traces[4]]);
+    const loop = out['approval_steps'] as { step: string; verdict: string; reason_codes: string[]; ok: boolean }[];
+    assert.deepEqual(
+      loop.map((s) => [s.step.replace(/[0-9a-f]{24}$/, '<id>'), s.verdict, s.ok]),
+      [['approve <id>', '', true], ['gate eval --approval-token', 'allow', true], ['gate eval again (replay)', 'require_approval', true], ['approval-audit verify', '', true]],
+    );
+    assert.ok(loop[1]?.reason_codes.includes('approval_granted'));
+    assert.ok(loop[2]?.reason_codes.includes('approval_token_replayed'));
+    const auditCheck = bin(cwd, 'approval-audit', 'verify', 'demo/approval_audit.json', '--json');
+    assert.equal(auditCheck.code, 0, auditCheck.stdout);
     assert.deepEqual(listTree(join(cwd, '.gait')), ['keys', 'keys/dev_private.key', 'keys/dev_public.key']);
     const publicKey = join(cwd, '.gait/keys/dev_public.key');
     for (const step of steps) {
@@ -99,7 +109,7 @@ describe('gait demo (built binary)', () => {
     assert.equal(first.code, 0);
     const human = bin(cwd, 'demo', '--out-dir', join(cwd, 'demo'));
     assert.equal(human.code, 0, human.stdout + human.stderr);
-    assert.match(human.stdout, /\ndemo ok: every decision signed and verified offline\n/);
+    assert.match(human.stdout, /\ndemo ok: every decision signed and verified offline; the approval was used once and its replay refused\n/);
     assert.match(human.stdout, new RegExp(`\\nwarning: dev mode: using local development signing key \\S+ \\(key_id ${String(json(first)['key_id'])}\\); do not use for production\\n$`));
   });
 });

@@ -2,7 +2,8 @@
  * `gait demo`: the first-win path on a fresh machine. Creates (or reuses) the local dev key pair,
  * evaluates the example intents in `examples/` against `examples/policy.yaml`, writes a signed trace for
  * each and verifies every trace offline. Exit 0 only when every verdict is the documented one and every
- * trace verifies.
+ * trace verifies. Then the approval loop (`demo-approval.ts`): token, one allowed run, a refused
+ * replay, the audit record verified.
  */
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -18,6 +19,8 @@ import type { CommandContext, CommandOutcome, CommandSpec } from '../command.js'
 import { optString } from '../command.js';
 import { EXIT, exitCodeForVerdict } from '../exit.js';
 import { loadCompiledPolicy, loadIntentFile } from '../input.js';
+import { runApprovalLoop } from './demo-approval.js';
+import type { ApprovalLoopStep } from './demo-approval.js';
 
 /** The examples directory shipped with the package (src/ and dist/ are both four levels below the root). */
 const EXAMPLES_DIR = fileURLToPath(new URL('../../../../examples/', import.meta.url));
@@ -30,6 +33,9 @@ const EXPECTED: Readonly<Record<string, Verdict>> = {
   'post-scraped-data.json': 'block',
   'unannounced-shell.json': 'block',
 };
+
+/** The example whose require_approval verdict the approval loop turns into one allowed run. */
+const APPROVAL_EXAMPLE = 'write-release-notes.json';
 
 interface DemoStep {
   readonly intent: string;
@@ -49,6 +55,7 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
   const signer = resolveSigningKey({ mode: 'dev', cwd: ctx.io.cwd, env: ctx.io.env, random: ctx.io.random });
   const verifyKey = verifyKeyOf(signer.key);
   const steps: DemoStep[] = [];
+  let approvalSteps: ApprovalLoopStep[] = [];
   for (const name of readdirSync(join(EXAMPLES_DIR, 'intents')).filter((n) => n.endsWith('.json')).sort()) {
     const intent = loadIntentFile(ctx, join(EXAMPLES_DIR, 'intents', name));
     const result = runGateEval(compiled, intent, {
@@ -73,13 +80,20 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
       trace_path: relative(ctx.io.cwd, tracePath),
       trace_verified: report.ok,
     });
+    if (name === APPROVAL_EXAMPLE && result.verdict === 'require_approval') {
+      approvalSteps = runApprovalLoop(ctx, compiled, intent, result, signer.key, outDir);
+    }
   }
-  const ok = steps.every((s) => s.verdict === s.expected_verdict && s.trace_verified);
+  const ok =
+    steps.every((s) => s.verdict === s.expected_verdict && s.trace_verified) &&
+    approvalSteps.length > 0 &&
+    approvalSteps.every((s) => s.ok);
   const json = {
     ok,
     key_id: signer.key.keyId,
     policy_digest: compiled.digest,
     steps,
+    approval_steps: approvalSteps,
     warnings: signer.warnings,
     next_commands: [
       `gait trace verify ${steps[0]?.trace_path ?? ''} --json`,
@@ -94,7 +108,13 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
         `  ${s.verdict === s.expected_verdict ? 'ok ' : 'BAD'} ${s.intent.padEnd(28)} verdict=${s.verdict.padEnd(16)} exit=${s.exit_code} ` +
         `trace=${s.trace_path} ${s.trace_verified ? 'verified' : 'VERIFY FAILED'}  [${s.reason_codes.join(',')}]`,
     ),
-    ok ? 'demo ok: every decision signed and verified offline' : 'demo FAILED: see the lines marked BAD or VERIFY FAILED',
+    'approval loop:',
+    ...approvalSteps.map(
+      (s) => `  ${s.ok ? 'ok ' : 'BAD'} ${s.step.padEnd(36)} ${s.verdict === '' ? '' : `verdict=${s.verdict.padEnd(16)} `}${s.path}${s.reason_codes.length > 0 ? `  [${s.reason_codes.join(',')}]` : ''}`,
+    ),
+    ok
+      ? 'demo ok: every decision signed and verified offline; the approval was used once and its replay refused'
+      : 'demo FAILED: see the lines marked BAD or VERIFY FAILED',
     ...signer.warnings.map((w) => `warning: ${w}`),
   ];
   return { exitCode: ok ? EXIT.ok : EXIT.internal, json, human };
@@ -102,7 +122,7 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
 
 export const demoCommand: CommandSpec = {
   path: ['demo'],
-  summary: 'run the example policy over the example intents (allow, block, require_approval), sign every trace and verify it',
+  summary: 'run the example policy over the example intents (allow, block, require_approval), sign and verify every trace, then approve the write once',
   options: [{ flags: '--out-dir <dir>', description: 'where to write the demo traces (default gait-out/demo)' }],
   run,
 };
