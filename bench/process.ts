@@ -32,7 +32,7 @@ export interface ProcessStats {
 }
 
 /** The built CLI; `npm run bench` builds it first. */
-export const CLI_BIN = fileURLToPath(new URL('../dist/transports/cli/bin.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../dist/gait.mjs', import.meta.url));
 
 interface Command {
   readonly name: string;

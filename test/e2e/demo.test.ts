@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertTraceSignedBy, listTree, modeOf, readJson } from './support.js';
 
-const BIN = join(process.cwd(), 'dist/transports/cli/bin.js');
+const BIN = join(process.cwd(), 'dist/gait.mjs');
 
 /** The shipped examples and the verdict each one exists to show (README of `gait demo`). */
 const EXAMPLES: Readonly<Record<string, string>> = {

@@ -19,7 +19,7 @@ describe('package exports', () => {
       './node': { types: './dist/node.d.ts', default: './dist/node.js' },
       './package.json': './package.json',
     });
-    assert.deepEqual(pkg['bin'], { gait: 'dist/transports/cli/bin.js' });
+    assert.deepEqual(pkg['bin'], { gait: 'dist/gait.mjs' });
     assert.equal(pkg['type'], 'module');
     assert.equal(pkg['sideEffects'], false);
   });

@@ -5,7 +5,7 @@
  * trace verifies. Then the approval loop (`demo-approval.ts`): token, one allowed run, a refused
  * replay, the audit record verified.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGateEval } from '../../../artifacts/gate/gate-eval.js';
@@ -22,8 +22,19 @@ import { loadCompiledPolicy, loadIntentFile } from '../input.js';
 import { runApprovalLoop } from './demo-approval.js';
 import type { ApprovalLoopStep } from './demo-approval.js';
 
-/** The examples directory shipped with the package (src/ and dist/ are both four levels below the root). */
-const EXAMPLES_DIR = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+/**
+ * The examples directory shipped with the package: the nearest `examples/policy.yaml` above this module
+ * (src/ and dist/ modules are four levels below the root, the bundled dist/gait.mjs one).
+ */
+function findExamplesDir(): string {
+  for (const up of ['../', '../../', '../../../', '../../../../']) {
+    const dir = fileURLToPath(new URL(`${up}examples/`, import.meta.url));
+    if (existsSync(join(dir, 'policy.yaml'))) return dir;
+  }
+  return fileURLToPath(new URL('../../../../examples/', import.meta.url));
+}
+
+const EXAMPLES_DIR = findExamplesDir();
 
 /** What each example is there to show. A different verdict means the gate regressed: the demo fails. */
 const EXPECTED: Readonly<Record<string, Verdict>> = {
