@@ -60,7 +60,7 @@ export interface SigningKeyOptions {
 /**
  * Resolves the signing key as `gait gate eval` does (gate.md §A11).
  * @returns the key, its source (`path:<p>`, `env:<VAR>`, `dev:<path>`) and warnings (dev mode)
- * @throws GaitError `key_missing` (`prod mode requires a private key source`), `key_invalid`, `input_usage`, `storage_io`
+ * @throws GaitError `sig_key_missing` (`prod mode requires a private key source`), `sig_key_invalid`, `input_usage`, `storage_io`
  * @example const { key } = loadSigningKey({ mode: 'prod', privateKeyEnv: 'GAIT_PRIVATE_KEY' });
  */
 export function loadSigningKey(options: SigningKeyOptions = {}): ResolvedSigningKey {
@@ -84,7 +84,7 @@ function keyPaths(options: SigningKeyOptions): Record<string, string> {
 
 /**
  * Resolves a verify key: a public source wins, else the public half of a private source.
- * @throws GaitError `key_missing` (`public key not configured`), `key_invalid`, `input_usage`
+ * @throws GaitError `sig_key_missing` (`public key not configured`), `sig_key_invalid`, `input_usage`
  * @example const { key } = loadVerifyKey({ publicKeyPath: 'gait_public.key' });
  */
 export function loadVerifyKey(options: Omit<SigningKeyOptions, 'mode'> = {}): LoadedKey<VerifyKey> {

@@ -83,7 +83,7 @@ function normalizedIntentOf(intent: unknown): Intent {
 export function gateEval(policy: CompiledPolicy, intent: unknown, options: GateEvalOptions): GateEvalResult {
   const normalized = normalizedIntentOf(intent);
   const clock = options.clock ?? systemClock;
-  if (options.signingKey === undefined) throw new GaitError('key_missing', 'gateEval requires a signingKey');
+  if (options.signingKey === undefined) throw new GaitError('sig_key_missing', 'gateEval requires a signingKey');
   return runGateEval(policy, normalized, {
     evaluationTime: resolveInstant(options.evaluationTime, clock),
     clock,

@@ -27,7 +27,7 @@ const PUBLIC_LENGTH = 32;
 const PRIVATE_LENGTH = 64;
 
 function keyError(message: string, label: string | undefined, cause?: unknown): GaitError {
-  return new GaitError('key_invalid', message, {
+  return new GaitError('sig_key_invalid', message, {
     ...(label === undefined ? {} : { details: { source: label } }),
     ...(cause === undefined ? {} : { cause }),
   });
@@ -44,10 +44,10 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * A signing key from a raw 32-byte seed.
- * @throws GaitError `key_invalid` for a wrong length
+ * @throws GaitError `sig_key_invalid` for a wrong length
  */
 export function signingKeyFromSeed(seed: Uint8Array): SigningKey {
-  if (seed.length !== SEED_LENGTH) throw new GaitError('key_invalid', `invalid private key seed length: ${seed.length}`);
+  if (seed.length !== SEED_LENGTH) throw new GaitError('sig_key_invalid', `invalid private key seed length: ${seed.length}`);
   const privateKey = privateKeyFromSeed(seed);
   const publicKey = publicKeyOf(privateKey);
   const publicRaw = rawPublicOf(publicKey);
@@ -59,7 +59,7 @@ export function signingKeyFromSeed(seed: Uint8Array): SigningKey {
 
 /**
  * A signing key from the 64-byte form (seed ‖ public); the stored public half must match the seed.
- * @throws GaitError `key_invalid` for a wrong length or a mismatching public half
+ * @throws GaitError `sig_key_invalid` for a wrong length or a mismatching public half
  */
 export function signingKeyFromRaw(raw: Uint8Array, label?: string): SigningKey {
   if (raw.length !== PRIVATE_LENGTH) throw keyError(`invalid private key length: ${raw.length}`, label);
@@ -72,7 +72,7 @@ export function signingKeyFromRaw(raw: Uint8Array, label?: string): SigningKey {
 
 /**
  * A verification key from 32 raw public-key bytes.
- * @throws GaitError `key_invalid` for a wrong length or bytes node:crypto rejects
+ * @throws GaitError `sig_key_invalid` for a wrong length or bytes node:crypto rejects
  */
 export function verifyKeyFromRaw(raw: Uint8Array, label?: string): VerifyKey {
   if (raw.length !== PUBLIC_LENGTH) throw keyError(`invalid public key length: ${raw.length}`, label);
@@ -99,7 +99,7 @@ function decodeKeyText(text: string, kind: 'private' | 'public', label: string |
 
 /**
  * Parses a private key file's contents (gate.md §A11).
- * @throws GaitError `key_invalid`: bad base64, `invalid private key length: <n>`, or a mismatching public half
+ * @throws GaitError `sig_key_invalid`: bad base64, `invalid private key length: <n>`, or a mismatching public half
  */
 export function parsePrivateKeyText(text: string, label?: string): SigningKey {
   return signingKeyFromRaw(decodeKeyText(text, 'private', label), label);
@@ -107,7 +107,7 @@ export function parsePrivateKeyText(text: string, label?: string): SigningKey {
 
 /**
  * Parses a public key file's contents (gate.md §A11).
- * @throws GaitError `key_invalid`: bad base64 or `invalid public key length: <n>`
+ * @throws GaitError `sig_key_invalid`: bad base64 or `invalid public key length: <n>`
  */
 export function parsePublicKeyText(text: string, label?: string): VerifyKey {
   return verifyKeyFromRaw(decodeKeyText(text, 'public', label), label);
@@ -125,7 +125,7 @@ export function encodePublicKey(key: SigningKey | VerifyKey): string {
 
 /**
  * A fresh key pair with its seed drawn from `random`.
- * @throws GaitError `key_invalid` when `random` yields the wrong number of bytes
+ * @throws GaitError `sig_key_invalid` when `random` yields the wrong number of bytes
  */
 export function generateSigningKey(random: Random): SigningKey {
   return signingKeyFromSeed(random.bytes(SEED_LENGTH));

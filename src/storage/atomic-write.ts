@@ -141,14 +141,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
 
 /**
  * Creates a file that must not exist yet; the contents appear at once and completely.
- * @throws GaitError `key_exists` (``file already exists: `p` ``), `storage_io`
+ * @throws GaitError `storage_key_exists` (``file already exists: `p` ``), `storage_io`
  */
 export function createFileExclusive(path: string, data: string | Uint8Array, mode = 0o600): void {
   try {
     writeFileAtomic(path, data, { mode, exclusive: true });
   } catch (err) {
     if (err instanceof GaitError && err.details['exists'] === true) {
-      throw new GaitError('key_exists', `file already exists: \`${path}\``, { details: { path }, cause: err });
+      throw new GaitError('storage_key_exists', `file already exists: \`${path}\``, { details: { path }, cause: err });
     }
     throw err;
   }

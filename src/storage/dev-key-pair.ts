@@ -30,7 +30,7 @@ function exists(path: string): boolean {
 }
 
 function mismatch(privatePath: string, publicPath: string): GaitError {
-  return new GaitError('key_invalid', `development key pair mismatch: \`${publicPath}\` does not match \`${privatePath}\``, {
+  return new GaitError('sig_key_invalid', `development key pair mismatch: \`${publicPath}\` does not match \`${privatePath}\``, {
     hint: 'remove both development key files to create a new pair',
     details: { private_key_path: privatePath, public_key_path: publicPath },
   });
@@ -43,7 +43,7 @@ function ensurePublicFile(key: SigningKey, privatePath: string, publicPath: stri
       createFileExclusive(publicPath, encodePublicKey(key), 0o600);
       return;
     } catch (err) {
-      if (!isGaitError(err, 'key_exists')) throw err;
+      if (!isGaitError(err, 'storage_key_exists')) throw err;
     }
   }
   if (!samePublicKey(loadPublicKeyFile(publicPath, cwd), key)) throw mismatch(privatePath, publicPath);
@@ -59,7 +59,7 @@ function createPrivateFile(privatePath: string, cwd: string, random: Random, hoo
     createFileExclusive(privatePath, encodePrivateKey(fresh), 0o600);
     return { key: fresh, created: true };
   } catch (err) {
-    if (!isGaitError(err, 'key_exists')) throw err;
+    if (!isGaitError(err, 'storage_key_exists')) throw err;
     return { key: loadPrivateKeyFile(privatePath, cwd), created: false };
   }
 }
@@ -68,7 +68,7 @@ function createPrivateFile(privatePath: string, cwd: string, random: Random, hoo
  * Loads the persistent development pair `.gait/keys/dev_private.key` / `dev_public.key` under `cwd`,
  * creating it on first use (directory 0700, files 0600, exclusive create; a concurrent creator's pair
  * is reused). gate.md §A11, D7.
- * @throws GaitError `key_invalid` (unreadable, malformed or mismatching files), `storage_io`
+ * @throws GaitError `sig_key_invalid` (unreadable, malformed or mismatching files), `storage_io`
  */
 export function loadOrCreateDevKeyPair(cwd: string, random: Random, hooks: DevKeyHooks = {}): DevKeyPair {
   const privateKeyPath = join(cwd, '.gait', 'keys', 'dev_private.key');
@@ -82,7 +82,7 @@ export function loadOrCreateDevKeyPair(cwd: string, random: Random, hooks: DevKe
     return { key, privateKeyPath, publicKeyPath, created: false };
   }
   if (publicExisted) {
-    throw new GaitError('key_invalid', `development key pair is incomplete: \`${privateKeyPath}\` is missing but \`${publicKeyPath}\` exists`, {
+    throw new GaitError('sig_key_invalid', `development key pair is incomplete: \`${privateKeyPath}\` is missing but \`${publicKeyPath}\` exists`, {
       hint: `remove \`${publicKeyPath}\` to create a new development pair`,
       details: { private_key_path: privateKeyPath, public_key_path: publicKeyPath },
     });

@@ -12,7 +12,7 @@ const MAX_KEY_FILE_BYTES = 65_536;
 /**
  * Reads a key file as text (gate.md §A11). Messages name the path, never the contents.
  * @param shown path as the user gave it (messages); resolved against `cwd` for reading
- * @throws GaitError `key_invalid` (``cannot read private key `p`: <reason>``)
+ * @throws GaitError `sig_key_invalid` (``cannot read private key `p`: <reason>``)
  */
 export function readKeyFile(kind: KeyKind, shown: string, cwd: string): string {
   try {
@@ -24,7 +24,7 @@ export function readKeyFile(kind: KeyKind, shown: string, cwd: string): string {
     });
   } catch (err) {
     if (!isGaitError(err)) throw err;
-    throw new GaitError('key_invalid', err.message, { details: { path: shown }, cause: err });
+    throw new GaitError('sig_key_invalid', err.message, { details: { path: shown }, cause: err });
   }
 }
 
@@ -36,7 +36,7 @@ function withSource(err: unknown, prefix: string): unknown {
 
 /**
  * Parses private key text, prefixing crypto errors with `prefix` (e.g. ``private key `p` ``).
- * @throws GaitError `key_invalid`
+ * @throws GaitError `sig_key_invalid`
  */
 export function parsePrivateKeyFrom(text: string, prefix: string): SigningKey {
   try {
@@ -48,7 +48,7 @@ export function parsePrivateKeyFrom(text: string, prefix: string): SigningKey {
 
 /**
  * Parses public key text, prefixing crypto errors with `prefix`.
- * @throws GaitError `key_invalid`
+ * @throws GaitError `sig_key_invalid`
  */
 export function parsePublicKeyFrom(text: string, prefix: string): VerifyKey {
   try {
@@ -58,12 +58,12 @@ export function parsePublicKeyFrom(text: string, prefix: string): VerifyKey {
   }
 }
 
-/** Loads and parses a private key file. @throws GaitError `key_invalid` */
+/** Loads and parses a private key file. @throws GaitError `sig_key_invalid` */
 export function loadPrivateKeyFile(shown: string, cwd: string): SigningKey {
   return parsePrivateKeyFrom(readKeyFile('private', shown, cwd), `private key \`${shown}\``);
 }
 
-/** Loads and parses a public key file. @throws GaitError `key_invalid` */
+/** Loads and parses a public key file. @throws GaitError `sig_key_invalid` */
 export function loadPublicKeyFile(shown: string, cwd: string): VerifyKey {
   return parsePublicKeyFrom(readKeyFile('public', shown, cwd), `public key \`${shown}\``);
 }

@@ -44,13 +44,13 @@ function pickSource(kind: 'private' | 'public', options: KeySourceOptions): Pick
 
 function envText(kind: 'private' | 'public', name: string, envSource: EnvSource): string {
   const value = (envSource[name] ?? '').replace(TRIM_RE, '');
-  if (value === '') throw new GaitError('key_missing', `${kind} key env not set: ${name}`, { details: { env: name } });
+  if (value === '') throw new GaitError('sig_key_missing', `${kind} key env not set: ${name}`, { details: { env: name } });
   return value;
 }
 
 /**
  * Loads a private key from a path or an environment variable, or returns undefined when neither is set.
- * @throws GaitError `input_usage` (both set), `key_missing` (`private key env not set: <VAR>`), `key_invalid`
+ * @throws GaitError `input_usage` (both set), `sig_key_missing` (`private key env not set: <VAR>`), `sig_key_invalid`
  */
 export function loadPrivateKeySource(options: KeySourceOptions): LoadedKey<SigningKey> | undefined {
   const picked = pickSource('private', options);
@@ -64,7 +64,7 @@ export function loadPrivateKeySource(options: KeySourceOptions): LoadedKey<Signi
 
 /**
  * Loads a public key from a path or an environment variable, or returns undefined when neither is set.
- * @throws GaitError `input_usage` (both set), `key_missing` (`public key env not set: <VAR>`), `key_invalid`
+ * @throws GaitError `input_usage` (both set), `sig_key_missing` (`public key env not set: <VAR>`), `sig_key_invalid`
  */
 export function loadPublicKeySource(options: KeySourceOptions): LoadedKey<VerifyKey> | undefined {
   const picked = pickSource('public', options);
@@ -100,8 +100,8 @@ export interface ResolvedSigningKey {
 /**
  * Resolves the signing key for a command (gate.md §A11 modes; D7 dev pair).
  * @throws GaitError `input_usage` (`unsupported key mode: "<m>"`, both path and env),
- *   `key_missing` (`prod mode requires a private key source`, env not set),
- *   `key_invalid` (unreadable or malformed key, `public key does not match private key`), `storage_io`
+ *   `sig_key_missing` (`prod mode requires a private key source`, env not set),
+ *   `sig_key_invalid` (unreadable or malformed key, `public key does not match private key`), `storage_io`
  * @example resolveSigningKey({ mode: 'dev', cwd, env: process.env, random: systemRandom })
  */
 export function resolveSigningKey(options: ResolveSigningKeyOptions): ResolvedSigningKey {
@@ -114,13 +114,13 @@ export function resolveSigningKey(options: ResolveSigningKeyOptions): ResolvedSi
   if (priv !== undefined) {
     resolved = { key: priv.key, source: priv.source, warnings: [] };
   } else if (mode === 'prod') {
-    throw new GaitError('key_missing', 'prod mode requires a private key source');
+    throw new GaitError('sig_key_missing', 'prod mode requires a private key source');
   } else {
     const dev = loadOrCreateDevKeyPair(cwd, options.random, options.devHooks);
     resolved = { key: dev.key, source: `dev:${dev.privateKeyPath}`, warnings: [devKeyWarning(dev.privateKeyPath, dev.key.keyId)] };
   }
   if (pub !== undefined && !samePublicKey(pub.key, resolved.key)) {
-    throw new GaitError('key_invalid', 'public key does not match private key', { details: { public_key_source: pub.source } });
+    throw new GaitError('sig_key_invalid', 'public key does not match private key', { details: { public_key_source: pub.source } });
   }
   return resolved;
 }
@@ -144,7 +144,7 @@ export interface ResolveVerifyKeyOptions {
  * Verify-key resolution (gate.md §A11): a public source wins; else the public half of a private
  * source; else the fallback.
  * @returns the key and its source: `path:<p>`, `env:<VAR>`, `derived` (from a private source or the fallback)
- * @throws GaitError `key_missing` (`public key not configured`, env not set), `input_usage` (both path and env), `key_invalid`
+ * @throws GaitError `sig_key_missing` (`public key not configured`, env not set), `input_usage` (both path and env), `sig_key_invalid`
  */
 export function resolveVerifyKey(options: ResolveVerifyKeyOptions): LoadedKey<VerifyKey> {
   const base = { envSource: options.env, cwd: options.cwd };
@@ -156,7 +156,7 @@ export function resolveVerifyKey(options: ResolveVerifyKeyOptions): LoadedKey<Ve
   const priv = loadPrivateKeySource(privateSource);
   if (priv !== undefined) return { key: verifyKeyOf(priv.key), source: 'derived' };
   if (options.fallback !== undefined) return { key: verifyKeyOf(options.fallback), source: 'derived' };
-  throw new GaitError('key_missing', 'public key not configured', {
+  throw new GaitError('sig_key_missing', 'public key not configured', {
     hint: 'pass --public-key, --public-key-env, --private-key or --private-key-env',
   });
 }
@@ -170,7 +170,7 @@ export interface WriteKeyPairOptions {
 }
 
 function existsError(kind: 'private' | 'public', path: string): GaitError {
-  return new GaitError('key_exists', `${kind} key path already exists (use --force): ${path}`, { details: { path } });
+  return new GaitError('storage_key_exists', `${kind} key path already exists (use --force): ${path}`, { details: { path } });
 }
 
 function writeKeyFile(kind: 'private' | 'public', path: string, text: string, force: boolean): void {
@@ -181,7 +181,7 @@ function writeKeyFile(kind: 'private' | 'public', path: string, text: string, fo
   try {
     createFileExclusive(path, text, 0o600);
   } catch (err) {
-    if (isGaitError(err, 'key_exists')) throw existsError(kind, path);
+    if (isGaitError(err, 'storage_key_exists')) throw existsError(kind, path);
     throw err;
   }
 }
@@ -189,7 +189,7 @@ function writeKeyFile(kind: 'private' | 'public', path: string, text: string, fo
 /**
  * Writes `<prefix>_private.key` and `<prefix>_public.key` into `outDir` (gate.md §A12.6: files 0600,
  * directory 0750). Without `force`, existing files are never replaced.
- * @throws GaitError `key_exists` (`private key path already exists (use --force): <p>`, likewise public), `storage_io`
+ * @throws GaitError `storage_key_exists` (`private key path already exists (use --force): <p>`, likewise public), `storage_io`
  */
 export function writeKeyPair(options: WriteKeyPairOptions): { privateKeyPath: string; publicKeyPath: string } {
   const privateKeyPath = join(options.outDir, `${options.prefix}_private.key`);

@@ -167,7 +167,7 @@ describe('gait gate eval: key files (§A11)', () => {
       const t = withFile('k.key', `${Buffer.alloc(n, 7).toString('base64')}\n`);
       const err = await refused(t, [...key, 'k.key'], [...INPUTS_ONLY, 'k.key']);
       assert.equal(err['error'], `private key \`k.key\`: invalid private key length: ${n}`);
-      assert.equal(err['error_reason'], 'key_invalid');
+      assert.equal(err['error_reason'], 'sig_key_invalid');
     });
   }
 

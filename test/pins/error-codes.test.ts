@@ -25,16 +25,16 @@ const CODES: Readonly<Record<string, readonly [string, number]>> = {
   policy_legacy: ['invalid_input', 6],
   policy_profile: ['invalid_input', 6],
   jcs_invalid_value: ['invalid_input', 6],
-  key_invalid: ['invalid_input', 6],
-  key_missing: ['invalid_input', 6],
-  key_exists: ['invalid_input', 6],
+  sig_key_invalid: ['invalid_input', 6],
+  sig_key_missing: ['invalid_input', 6],
+  storage_key_exists: ['invalid_input', 6],
   sig_invalid_envelope: ['invalid_input', 6],
   artifact_invalid: ['invalid_input', 6],
-  verification_failed: ['verification_failed', 2],
+  artifact_verification_failed: ['verification_failed', 2],
   storage_io: ['io_failure', 1],
   storage_contention: ['state_contention', 1],
-  dependency_missing: ['dependency_missing', 7],
-  unsafe_operation: ['unsafe_blocked', 8],
+  internal_dependency_missing: ['dependency_missing', 7],
+  internal_unsafe_operation: ['unsafe_blocked', 8],
   internal_failure: ['internal_failure', 1],
 };
 
@@ -75,7 +75,6 @@ describe('pin: error codes (src/errors/codes.ts)', () => {
 
   it(
     'every code carries a STYLE.md §3 layer prefix',
-    { todo: 'STYLE DRIFT: key_* (no `key_` layer in STYLE §3), verification_failed, dependency_missing and unsafe_operation have no layer prefix' },
     () => {
       const prefixes = /^(input|policy|jcs|sig|artifact|approval|storage|export|transport|internal)_/;
       assert.deepEqual(Object.keys(ERROR_CODES).filter((c) => !prefixes.test(c)), []);

@@ -73,8 +73,8 @@ describe('pin: §A13 exit codes (mapping functions)', () => {
   it('classified errors without a CLI path: state_contention (retryable), dependency_missing, unsafe_operation', () => {
     const cases: readonly (readonly [GaitError, number, readonly unknown[]])[] = [
       [new GaitError('storage_contention', 'state file is locked'), 1, ['internal_failure', 'state_contention', A13[1]?.[2], true]],
-      [new GaitError('dependency_missing', 'cedar is not installed'), 7, [...(A13[7] ?? []), false]],
-      [new GaitError('unsafe_operation', 'replay needs --unsafe'), 8, [...(A13[8] ?? []), false]],
+      [new GaitError('internal_dependency_missing', 'cedar is not installed'), 7, [...(A13[7] ?? []), false]],
+      [new GaitError('internal_unsafe_operation', 'replay needs --unsafe'), 8, [...(A13[8] ?? []), false]],
     ];
     for (const [err, exit, envelope] of cases) {
       const report = toErrorReport(err, 'cid');

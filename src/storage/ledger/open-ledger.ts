@@ -113,7 +113,7 @@ export function openApprovalLedger(path: string, options: OpenLedgerOptions = {}
   try {
     driver = (options.loadDriver ?? loadSqliteDriver)();
   } catch (err) {
-    if (isGaitError(err, 'dependency_missing')) return guardedFallback(path, err, options);
+    if (isGaitError(err, 'internal_dependency_missing')) return guardedFallback(path, err, options);
     throw err;
   }
   return sqliteWithImport(path, driver, options);

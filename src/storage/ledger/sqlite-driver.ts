@@ -34,7 +34,7 @@ export function loadSqliteDriver(moduleId: string = SQLITE_MODULE): SqliteDriver
     driver = createRequire(import.meta.url)(moduleId) as SqliteDriver;
     new driver(':memory:').close();
   } catch (err) {
-    throw new GaitError('dependency_missing', `cannot load \`${moduleId}\`: ${describeLoadError(err)}`, {
+    throw new GaitError('internal_dependency_missing', `cannot load \`${moduleId}\`: ${describeLoadError(err)}`, {
       hint: `install the optional dependency (\`npm install ${SQLITE_MODULE}\`; it builds from source with python3, make and g++ when no prebuilt binary downloads), or let gait use its JSON-file state store`,
       details: { module: moduleId },
       cause: err,

@@ -100,6 +100,6 @@ describe('key helpers', () => {
   });
 
   it('reject a key of the wrong length', () => {
-    assert.throws(() => parsePublicKey('AAAA'), (err: unknown) => isGaitError(err, 'key_invalid') && err.message === 'invalid public key length: 3');
+    assert.throws(() => parsePublicKey('AAAA'), (err: unknown) => isGaitError(err, 'sig_key_invalid') && err.message === 'invalid public key length: 3');
   });
 });

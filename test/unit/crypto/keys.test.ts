@@ -21,7 +21,7 @@ const PUBLIC_TEXT = readFileSync(new URL('approval_public.key', KEYS), 'utf8');
 const V4_KEY_ID = '8393424682c702d59a923d26924b2d4827711e6c585117077766645e22efeb52';
 
 function rejects(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => isGaitError(e, 'key_invalid') && e.message === message);
+  assert.throws(fn, (e: unknown) => isGaitError(e, 'sig_key_invalid') && e.message === message);
 }
 
 function b64(length: number, fill = 7): string {
@@ -93,7 +93,7 @@ describe('key text parsing', () => {
   it('records the label in the error details', () => {
     assert.throws(
       () => parsePublicKeyText(b64(3), 'keys/x.pub'),
-      (e: unknown) => isGaitError(e, 'key_invalid') && e.details['source'] === 'keys/x.pub',
+      (e: unknown) => isGaitError(e, 'sig_key_invalid') && e.details['source'] === 'keys/x.pub',
     );
   });
 });

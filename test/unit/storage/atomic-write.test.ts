@@ -106,13 +106,13 @@ describe('writeFileAtomic()', () => {
 });
 
 describe('createFileExclusive()', () => {
-  it('throws key_exists for an existing file and keeps its contents', () => {
+  it('throws storage_key_exists for an existing file and keeps its contents', () => {
     const d = freshDir();
     const target = join(d, 'k');
     createFileExclusive(target, 'one');
     assert.equal(modeOf(target), 0o600);
     const err = caught(() => createFileExclusive(target, 'two'));
-    assert.equal(err.code, 'key_exists');
+    assert.equal(err.code, 'storage_key_exists');
     assert.equal(err.message, `file already exists: \`${target}\``);
     assert.equal(readFileSync(target, 'utf8'), 'one');
     assert.deepEqual(readdirSync(d), ['k']);

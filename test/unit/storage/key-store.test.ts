@@ -117,7 +117,7 @@ describe('resolveSigningKey() dev mode (D7)', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'dev_public.key'), PUB_TEXT);
     const err = caught(() => resolveSigningKey({ mode: 'dev', cwd, env: {}, random: fixedRandom(SEED) }));
-    assert.equal(err.code, 'key_invalid');
+    assert.equal(err.code, 'sig_key_invalid');
     assert.equal(
       err.message,
       `development key pair is incomplete: \`${join(dir, 'dev_private.key')}\` is missing but \`${join(dir, 'dev_public.key')}\` exists`,
@@ -132,7 +132,7 @@ describe('resolveSigningKey() dev mode (D7)', () => {
     writeFileSync(join(dir, 'dev_private.key'), OTHER_PRIV_TEXT);
     writeFileSync(join(dir, 'dev_public.key'), PUB_TEXT);
     const err = caught(() => resolveSigningKey({ mode: 'dev', cwd, env: {}, random: noRandom }));
-    assert.equal(err.code, 'key_invalid');
+    assert.equal(err.code, 'sig_key_invalid');
     assert.equal(
       err.message,
       `development key pair mismatch: \`${join(dir, 'dev_public.key')}\` does not match \`${join(dir, 'dev_private.key')}\``,
@@ -159,7 +159,7 @@ describe('resolveSigningKey() sources and prod mode', () => {
   it('fails on an unset or empty env variable', () => {
     for (const env of [{}, { K: '' }, { K: ' \n' }]) {
       const err = caught(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyEnv: 'K', env }));
-      assert.equal(err.code, 'key_missing');
+      assert.equal(err.code, 'sig_key_missing');
       assert.equal(err.message, 'private key env not set: K');
     }
     assert.throws(() => resolveSigningKey({ ...base, mode: 'dev', publicKeyEnv: 'P', env: {} }), {
@@ -176,7 +176,7 @@ describe('resolveSigningKey() sources and prod mode', () => {
 
   it('treats empty strings as unset', () => {
     assert.throws(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyPath: '', privateKeyEnv: '', env: {} }), {
-      code: 'key_missing',
+      code: 'sig_key_missing',
       message: 'prod mode requires a private key source',
     });
   });
@@ -190,21 +190,21 @@ describe('resolveSigningKey() sources and prod mode', () => {
 
   it('reports wrong key lengths with the source and without key material', () => {
     const err = caught(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyPath: 'short.key', env: {} }));
-    assert.equal(err.code, 'key_invalid');
+    assert.equal(err.code, 'sig_key_invalid');
     assert.equal(err.message, 'private key `short.key`: invalid private key length: 31');
     assert.ok(!err.message.includes(Buffer.alloc(31, 1).toString('base64')));
     assert.throws(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyEnv: 'K', env: { K: Buffer.alloc(31, 1).toString('base64') } }), {
       message: 'private key env `K`: invalid private key length: 31',
     });
     assert.throws(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyPath: 'priv.key', publicKeyPath: 'pub33.key', env: {} }), {
-      code: 'key_invalid',
+      code: 'sig_key_invalid',
       message: 'public key `pub33.key`: invalid public key length: 33',
     });
   });
 
   it('reports an unreadable key file', () => {
     assert.throws(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyPath: 'nope.key', env: {} }), {
-      code: 'key_invalid',
+      code: 'sig_key_invalid',
       message: 'cannot read private key `nope.key`: no such file',
     });
   });
@@ -214,7 +214,7 @@ describe('resolveSigningKey() sources and prod mode', () => {
     assert.equal(ok.key.keyId, KEY_ID);
     assert.equal(ok.source, 'path:priv.key');
     assert.throws(() => resolveSigningKey({ ...base, mode: 'prod', privateKeyPath: 'other.key', publicKeyPath: 'pub.key', env: {} }), {
-      code: 'key_invalid',
+      code: 'sig_key_invalid',
       message: 'public key does not match private key',
     });
   });
@@ -247,7 +247,7 @@ describe('resolveVerifyKey()', () => {
 
   it('fails without any source', () => {
     assert.throws(() => resolveVerifyKey({ publicKeyPath: '', cwd, env: {} }), {
-      code: 'key_missing',
+      code: 'sig_key_missing',
       message: 'public key not configured',
     });
   });
@@ -270,12 +270,12 @@ describe('writeKeyPair()', () => {
     const key = parsePrivateKeyText(PRIV_TEXT);
     writeFileSync(join(outDir, 'gait_public.key'), 'old\n');
     assert.throws(() => writeKeyPair({ outDir, prefix: 'gait', force: false, signingKey: key }), {
-      code: 'key_exists',
+      code: 'storage_key_exists',
       message: `public key path already exists (use --force): ${join(outDir, 'gait_public.key')}`,
     });
     writeFileSync(join(outDir, 'gait_private.key'), 'old\n');
     assert.throws(() => writeKeyPair({ outDir, prefix: 'gait', force: false, signingKey: key }), {
-      code: 'key_exists',
+      code: 'storage_key_exists',
       message: `private key path already exists (use --force): ${join(outDir, 'gait_private.key')}`,
     });
     assert.equal(readFileSync(join(outDir, 'gait_private.key'), 'utf8'), 'old\n');

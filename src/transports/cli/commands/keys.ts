@@ -79,7 +79,7 @@ export const keysVerifyCommand: CommandSpec = {
     const publicKeyPath = optString(ctx, 'publicKey');
     const publicKeyEnv = optString(ctx, 'publicKeyEnv');
     if (privateKeyPath === '' && privateKeyEnv === '') {
-      throw new GaitError('key_missing', 'private key source is required (--private-key or --private-key-env)');
+      throw new GaitError('sig_key_missing', 'private key source is required (--private-key or --private-key-env)');
     }
     const { key } = resolveSigningKey({
       mode: 'prod',

@@ -16,7 +16,7 @@ export const VERIFY_KEY_OPTIONS: readonly OptionSpec[] = [
 /**
  * A public source wins, then the public half of a private source; with no flags at all the local
  * development public key (`.gait/keys/dev_public.key`, D7) is used when it exists.
- * @throws GaitError `key_missing` (`public key not configured`), `key_invalid`
+ * @throws GaitError `sig_key_missing` (`public key not configured`), `sig_key_invalid`
  */
 export function loadVerifyKeyFromFlags(ctx: CommandContext): { key: VerifyKey; source: string } {
   let publicKeyPath = optString(ctx, 'publicKey');

@@ -8,7 +8,7 @@ import { caught, tempRoot } from './helpers.js';
 import { ROW_A, ROW_B, runLedgerSuite } from './ledger-suite.js';
 
 const freshDir = tempRoot('open');
-const missing = new GaitError('dependency_missing', 'cannot load `better-sqlite3`: module is not installed');
+const missing = new GaitError('internal_dependency_missing', 'cannot load `better-sqlite3`: module is not installed');
 const noSqlite = {
   loadDriver: () => {
     throw missing;

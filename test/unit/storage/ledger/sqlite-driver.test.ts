@@ -21,7 +21,7 @@ describe('loadSqliteDriver()', () => {
 
   it('reports a missing module as dependency_missing with an install hint', () => {
     const err = caught(() => loadSqliteDriver('gait-no-such-sqlite-module'));
-    assert.equal(err.code, 'dependency_missing');
+    assert.equal(err.code, 'internal_dependency_missing');
     assert.equal(err.category, 'dependency_missing');
     assert.equal(err.message, 'cannot load `gait-no-such-sqlite-module`: module is not installed');
     assert.match(err.hint, /^install the optional dependency \(`npm install better-sqlite3`/);
@@ -33,7 +33,7 @@ describe('loadSqliteDriver()', () => {
     const path = join(freshDir(), 'broken-driver.cjs');
     writeFileSync(path, "throw new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 999\\nmore detail');\n");
     const err = caught(() => loadSqliteDriver(path));
-    assert.equal(err.code, 'dependency_missing');
+    assert.equal(err.code, 'internal_dependency_missing');
     assert.equal(
       err.message,
       `cannot load \`${path}\`: native module failed to load: The module was compiled against a different Node.js version using NODE_MODULE_VERSION 999`,
