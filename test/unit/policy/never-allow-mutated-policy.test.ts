@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { evaluate, isGaitError, loadPolicy, parseIntent } from '../../../src/index.js';
 import type { CompiledPolicy, Intent } from '../../../src/index.js';
+import { mutate, mutationArb } from '../../helpers/json-mutation.js';
 
 const BASE_YAML = [
   'schema_id: gait.gate.policy',
@@ -58,43 +59,8 @@ function checkLoadOrRefuse(source: string | object): void {
   assertNeverAllows(policy);
 }
 
-type Mutation = { pick: number; op: 'delete' | 'duplicate' | 'retype'; value: unknown };
 // Values that could legitimately open the gate are excluded: the property is about damage, not edits.
 const safeJson = fc.jsonValue({ maxDepth: 2 }).filter((v) => !JSON.stringify(v).toLowerCase().includes('allow'));
-const mutationArb: fc.Arbitrary<Mutation> = fc.record({
-  pick: fc.nat(),
-  op: fc.constantFrom('delete', 'duplicate', 'retype') as fc.Arbitrary<Mutation['op']>,
-  value: safeJson,
-});
-
-function containers(v: unknown, out: (Record<string, unknown> | unknown[])[]): void {
-  if (Array.isArray(v)) {
-    out.push(v);
-    v.forEach((x) => containers(x, out));
-  } else if (v !== null && typeof v === 'object') {
-    out.push(v as Record<string, unknown>);
-    Object.values(v).forEach((x) => containers(x, out));
-  }
-}
-
-function mutate(root: unknown, m: Mutation): void {
-  const all: (Record<string, unknown> | unknown[])[] = [];
-  containers(root, all);
-  const c = all[m.pick % all.length]!;
-  const keys = Array.isArray(c) ? c.map((_, i) => i) : Object.keys(c);
-  if (keys.length === 0) return;
-  const key = keys[m.pick % keys.length]!;
-  const rec = c as Record<string | number, unknown>;
-  if (m.op === 'delete') {
-    if (Array.isArray(c)) c.splice(key as number, 1);
-    else delete rec[key];
-  } else if (m.op === 'duplicate') {
-    if (Array.isArray(c)) c.push(structuredClone(c[key as number]));
-    else rec[`${String(key)}_copy`] = structuredClone(rec[key]);
-  } else {
-    rec[key] = m.value;
-  }
-}
 
 describe('never allow (mutated policies)', () => {
   it('the base policy loads and never allows', () => {
@@ -103,7 +69,7 @@ describe('never allow (mutated policies)', () => {
 
   it('structural mutations: refused as invalid input, or never allow', () => {
     fc.assert(
-      fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (ms) => {
+      fc.property(fc.array(mutationArb(safeJson), { minLength: 1, maxLength: 4 }), (ms) => {
         const root = parse(BASE_YAML) as unknown;
         for (const m of ms) mutate(root, m);
         checkLoadOrRefuse(root as object);

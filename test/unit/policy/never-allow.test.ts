@@ -9,6 +9,7 @@ import { isGaitError } from '../../../src/errors/error.js';
 import type { Rule } from '../../../src/policy/model.js';
 import type { Intent, Target } from '../../../src/schema/v1/intent-types.js';
 import { ENDPOINT_CLASSES, TARGET_KINDS } from '../../../src/schema/v1/intent-types.js';
+import { mutate, mutationArb } from '../../helpers/json-mutation.js';
 import { EVAL_TIME, makeFailClosed, makeIntent, makePolicy, makeRule, makeTarget } from './fixtures.js';
 
 const options = { evaluationTime: EVAL_TIME };
@@ -127,41 +128,8 @@ describe('never allow (properties)', () => {
       arg_provenance: [{ arg_path: '$.path', source: 'user' }],
       context: { identity: 'alice', workspace: '/repo/gait', risk_class: 'high', phase: 'apply', auth_context: { 'wrkr.tool_name': 'x' } },
     };
-    type Mutation = { pick: number; op: 'delete' | 'duplicate' | 'retype'; value: unknown };
-    const mutationArb: fc.Arbitrary<Mutation> = fc.record({
-      pick: fc.nat(),
-      op: fc.constantFrom('delete', 'duplicate', 'retype') as fc.Arbitrary<'delete' | 'duplicate' | 'retype'>,
-      value: fc.jsonValue({ maxDepth: 2 }),
-    });
-    function containers(v: unknown, out: (Record<string, unknown> | unknown[])[]): void {
-      if (Array.isArray(v)) {
-        out.push(v);
-        v.forEach((x) => containers(x, out));
-      } else if (v !== null && typeof v === 'object') {
-        out.push(v as Record<string, unknown>);
-        Object.values(v).forEach((x) => containers(x, out));
-      }
-    }
-    function mutate(raw: unknown, m: Mutation): void {
-      const all: (Record<string, unknown> | unknown[])[] = [];
-      containers(raw, all);
-      const c = all[m.pick % all.length]!;
-      const keys = Array.isArray(c) ? c.map((_, i) => i) : Object.keys(c);
-      if (keys.length === 0) return;
-      const key = keys[m.pick % keys.length]!;
-      const rec = c as Record<string | number, unknown>;
-      if (m.op === 'delete') {
-        if (Array.isArray(c)) c.splice(key as number, 1);
-        else delete rec[key];
-      } else if (m.op === 'duplicate') {
-        if (Array.isArray(c)) c.push(structuredClone(c[key as number]));
-        else rec[`${String(key)}_copy`] = structuredClone(rec[key]);
-      } else {
-        rec[key] = m.value;
-      }
-    }
     const rawArb = fc.oneof(
-      { weight: 4, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 4 }).map((ms) => {
+      { weight: 4, arbitrary: fc.array(mutationArb(), { minLength: 1, maxLength: 4 }).map((ms) => {
         const raw = structuredClone(base) as unknown;
         for (const m of ms) mutate(raw, m);
         return raw;
