@@ -180,6 +180,18 @@ describe('approval bad input and faults', () => {
   });
 });
 
+describe('approvals under --profile oss-prod', () => {
+  it('requires an explicit approval verify key when tokens are given', async () => {
+    const t = v5Workspace();
+    writeFileSync(join(t.cwd, 'policy.yaml'), 'default_verdict: require_approval\n');
+    const refused = invalidInput(await gait(t, ...EVAL, '--profile', 'oss-prod', '--approval-token', 'approval-token.json'));
+    assert.equal(refused['error'], 'oss-prod profile requires explicit approval verify key (--approval-public-key/--approval-public-key-env or private key source)');
+    const run = await gait(t, ...EVAL, '--profile', 'oss-prod', '--approval-token', 'approval-token.json', '--approval-public-key', V4_PUBLIC_KEY);
+    assert.equal(run.code, 0);
+    assert.equal(jsonLine(run)['profile'], 'oss-prod');
+  });
+});
+
 describe('approval policy options', () => {
   it('approvals: {reuse: within_ttl} allows the same token again', async () => {
     const t = v5Workspace();
