@@ -1,13 +1,14 @@
 /**
- * `npm run bench`: the four benchmark figures, each a ratio to a baseline measured in the same
+ * `npm run bench`: the five benchmark figures, each a ratio to a baseline measured in the same
  * run (never a timed assertion). Prints a summary line per figure, the operations table and the
  * target checks; with `--json`, prints one JSON object instead (progress goes to stderr).
  *
  *   node --import tsx bench/run.ts [--json] [--rounds 5] [--time 400] [--runs 20] [--warmups 2]
- *                                  [--only evaluate,signed,verify,process]
+ *                                  [--only evaluate,signed,verify,process,approval]
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { approvalFigure } from './approval.js';
 import { cedarVersion } from './cedar.js';
 import type { MeasureOptions } from './measure.js';
 import { evaluateFigure, signedDecisionFigure, traceVerifyFigure } from './micro.js';
@@ -16,7 +17,7 @@ import { formatChecks, formatTable } from './report.js';
 import type { FigureResult } from './report.js';
 import { buildWorkload } from './workloads.js';
 
-const FIGURES = ['evaluate', 'signed', 'verify', 'process'] as const;
+const FIGURES = ['evaluate', 'signed', 'verify', 'process', 'approval'] as const;
 type FigureName = (typeof FIGURES)[number];
 
 interface Settings {
@@ -93,6 +94,7 @@ function runFigures(settings: Settings): FigureResult[] {
   if (settings.only.has('process')) {
     figures.push(processFigure({ runs: settings.runs, warmups: settings.warmups, progress: settings.measure.progress }));
   }
+  if (settings.only.has('approval')) figures.push(approvalFigure(workload, settings.measure));
   return figures;
 }
 
@@ -103,7 +105,8 @@ function printText(env: Record<string, unknown>, figures: readonly FigureResult[
   console.log(`process: ${String(env['processRuns'])} interleaved runs after ${String(env['processWarmups'])} warm-ups`);
   console.log('');
   figures.forEach((f, i) => {
-    console.log(`${i + 1}. ${f.title}`);
+    // the figure's own number (its table rows carry it), so that `--only` keeps the numbering
+    console.log(`${f.rows[0]?.figure ?? String(i + 1)}. ${f.title}`);
     console.log(`   ${f.summary}`);
   });
   console.log('');
