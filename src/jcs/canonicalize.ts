@@ -1,5 +1,7 @@
 import { GaitError } from '../errors/error.js';
 import { formatJcsNumber } from './number.js';
+import { shapeOf, sortNames } from './shapes.js';
+import { quote } from './strings.js';
 
 /** A rejected value found while walking; path segments are collected while the stack unwinds. */
 class JcsFault {
@@ -9,66 +11,64 @@ class JcsFault {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-// Only ", \ and U+0000–U+001F need escaping (RFC 8785 §3.2.2.2).
-function needsEscape(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
-  }
-  return false;
-}
-
-const SHORT_ESCAPES: Readonly<Record<number, string>> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
-
-function escapeString(s: string): string {
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c !== 0x22 && c !== 0x5c) continue;
-    out += s.slice(start, i) + (SHORT_ESCAPES[c] ?? `\\u00${c < 0x10 ? '0' : ''}${c.toString(16)}`);
-    start = i + 1;
-  }
-  return `${out}${s.slice(start)}"`;
-}
-
 /** A JSON string literal per RFC 8785; throws JcsFault for a string with a lone surrogate. */
 function writeString(s: string): string {
   if (!s.isWellFormed()) throw new JcsFault('string contains a lone surrogate');
-  return needsEscape(s) ? escapeString(s) : `"${s}"`;
+  return quote(s);
 }
 
 function writeArray(arr: readonly unknown[]): string {
-  if (arr.length === 0) return '[]';
+  const n = arr.length;
+  if (n === 0) return '[]';
   let out = '[';
-  for (let i = 0; i < arr.length; i++) {
+  for (let i = 0; i < n; i++) {
+    if (i > 0) out += ',';
     try {
-      out += (i === 0 ? '' : ',') + writeValue(arr[i]);
+      out += writeValue(arr[i]);
     } catch (e) {
       if (e instanceof JcsFault) e.segments.push(i);
       throw e;
     }
   }
-  return `${out}]`;
+  return out + ']';
+}
+
+function writeMember(prefix: string, key: string, value: unknown): string {
+  try {
+    return prefix + writeValue(value);
+  } catch (e) {
+    if (e instanceof JcsFault) e.segments.push(key);
+    throw e;
+  }
 }
 
 function writeObject(obj: Record<string, unknown>): string {
-  // Default sort compares UTF-16 code units, which is exactly the JCS member order (RFC 8785 §3.2.3).
-  const keys = Object.keys(obj).sort();
-  if (keys.length === 0) return '{}';
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    try {
-      if (!key.isWellFormed()) throw new JcsFault('member name contains a lone surrogate');
-      const name = needsEscape(key) ? escapeString(key) : `"${key}"`;
-      out += `${i === 0 ? '' : ','}${name}:${writeValue(obj[key])}`;
-    } catch (e) {
-      if (e instanceof JcsFault) e.segments.push(key);
-      throw e;
+  const keys = Object.keys(obj);
+  const n = keys.length;
+  if (n === 0) return '{}';
+  const shape = shapeOf(keys);
+  if (shape !== undefined) {
+    const { sorted, prefixes } = shape;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      const key = sorted[i] as string;
+      out += writeMember(prefixes[i] as string, key, obj[key]);
     }
+    return out + '}';
   }
-  return `${out}}`;
+  // Uncached (a name with a lone surrogate, or a very large object): names are checked in order.
+  sortNames(keys);
+  let out = '{';
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as string;
+    if (!key.isWellFormed()) {
+      const fault = new JcsFault('member name contains a lone surrogate');
+      fault.segments.push(key);
+      throw fault;
+    }
+    out += writeMember((i === 0 ? '' : ',') + quote(key) + ':', key, obj[key]);
+  }
+  return out + '}';
 }
 
 function isPlainObject(v: object): boolean {

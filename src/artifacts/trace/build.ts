@@ -12,7 +12,7 @@ import { delegationDigest, toAgentIdentityObject } from '../../schema/v1/intent-
 import type { Intent, IntentContext } from '../../schema/v1/intent-types.js';
 import type { JsonObject, JsonValue } from '../../schema/v1/json-types.js';
 import { normalizedList, trimSpec } from '../../schema/v1/text.js';
-import { applyTraceMemberRules } from './member-rules.js';
+import { normalizedTrace } from './member-rules.js';
 import { buildTraceRelationship } from './relationship.js';
 import type { TraceInput } from './types.js';
 
@@ -37,33 +37,37 @@ function utcText(ts: Timestamp): string {
   return formatTimestamp(isZeroTime(ts) ? ZERO_TIME : toUtc(ts));
 }
 
-/** The prepared-context members copied into the trace (§A7.1); empties are dropped by the member rules. */
-function contextMembers(c: IntentContext): JsonObject {
-  const out: JsonObject = {
-    agent_id: c.agentId,
-    run_id: c.runId,
-    workflow_id: c.workflowId,
-    repo: c.repo,
-    environment: c.environment,
-    credential_ref: c.credentialRef,
-    credential_source: c.credentialSource,
-    credential_access_type: c.credentialAccessType,
-    credential_issuer: c.credentialIssuer,
-    credential_subject: c.credentialSubject,
-    credential_owner: c.credentialOwner,
-    credential_target_binding: c.credentialTargetBinding,
-    credential_run_binding: c.credentialRunBinding,
-    credential_job_binding: c.credentialJobBinding,
-    credential_ttl_seconds: c.credentialTtlSeconds,
-    approval_ref: c.approvalRef,
-    wrkr_inventory_ref: c.wrkrInventoryRef,
-    agent_action_bom_ref: c.agentActionBomRef,
-    context_set_digest: c.contextSetDigest,
-    context_evidence_mode: c.contextEvidenceMode,
-    context_ref_count: c.contextRefs.length,
-  };
+/**
+ * Adds an omit-empty member unless empty ('', 0, false, null, [] or undefined), so the record is
+ * built in the normalized form the member rules check for (§A1.3) rather than rebuilt by them.
+ */
+function putOmit(out: JsonObject, key: string, value: JsonValue | readonly string[] | undefined): void {
+  if (value === undefined || value === null || value === '' || value === 0 || value === false) return;
+  if (Array.isArray(value) && value.length === 0) return;
+  out[key] = value as JsonValue;
+}
+
+/** The prepared-context members copied into the trace (§A7.1), in the table order of the member rules. */
+function putContextMembers(out: JsonObject, c: IntentContext): void {
+  putOmit(out, 'agent_id', c.agentId);
   if (c.agentIdentity !== undefined) out['agent_identity'] = toAgentIdentityObject(c.agentIdentity);
-  return out;
+  putOmit(out, 'run_id', c.runId);
+  putOmit(out, 'workflow_id', c.workflowId);
+  putOmit(out, 'repo', c.repo);
+  putOmit(out, 'environment', c.environment);
+  putOmit(out, 'credential_ref', c.credentialRef);
+  putOmit(out, 'credential_source', c.credentialSource);
+  putOmit(out, 'credential_access_type', c.credentialAccessType);
+  putOmit(out, 'credential_issuer', c.credentialIssuer);
+  putOmit(out, 'credential_subject', c.credentialSubject);
+  putOmit(out, 'credential_owner', c.credentialOwner);
+  putOmit(out, 'credential_target_binding', c.credentialTargetBinding);
+  putOmit(out, 'credential_run_binding', c.credentialRunBinding);
+  putOmit(out, 'credential_job_binding', c.credentialJobBinding);
+  putOmit(out, 'credential_ttl_seconds', c.credentialTtlSeconds);
+  putOmit(out, 'approval_ref', c.approvalRef);
+  putOmit(out, 'wrkr_inventory_ref', c.wrkrInventoryRef);
+  putOmit(out, 'agent_action_bom_ref', c.agentActionBomRef);
 }
 
 /** `delegation_ref` (§A7.1): present iff the prepared intent has a delegation. */
@@ -99,7 +103,10 @@ function setIfDefined(out: JsonObject, key: string, value: JsonValue | undefined
 }
 
 /**
- * Builds the unsigned trace record (gate.md §A7.1) with the v1 member rules of §A1.3.
+ * Builds the unsigned trace record (gate.md §A7.1) with the v1 member rules of §A1.3. The members
+ * are added in table order, omit-empty ones only when set, so that the member-rule pass at the end
+ * (and the one `signTrace` runs) finds nothing to change and returns the record as it is; anything
+ * it would change (e.g. a lone surrogate in an id) it still rebuilds.
  * @throws GaitError `jcs_invalid_value` only if the intent holds non-JSON values (a broken invariant)
  */
 export function buildTraceRecord(input: TraceInput): JsonObject {
@@ -114,21 +121,25 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
     observed_at: observedAt,
     producer_version: trimSpec(input.producerVersion) || DEFAULT_PRODUCER_VERSION,
     trace_id: id,
-    event_id: eventId(id, observedAt),
-    correlation_id: trimSpec(input.correlationId),
-    tool_name: intent.toolName,
-    args_digest: input.argsDigest,
-    intent_digest: input.intentDigest,
-    policy_digest: input.policyDigest,
-    ...contextMembers(intent.context),
-    policy_id: POLICY_SCHEMA_ID,
-    policy_version: POLICY_SCHEMA_VERSION,
-    verdict: input.verdict,
-    context_source: trimSpec(input.contextSource ?? ''),
-    violations: normalizedList(input.violations),
-    latency_ms: Number.isFinite(input.latencyMs) && input.latencyMs > 0 ? input.latencyMs : 0,
-    approval_token_ref: trimSpec(input.approvalTokenRef ?? ''),
   };
+  putOmit(record, 'event_id', eventId(id, observedAt));
+  putOmit(record, 'correlation_id', trimSpec(input.correlationId));
+  record['tool_name'] = intent.toolName;
+  record['args_digest'] = input.argsDigest;
+  record['intent_digest'] = input.intentDigest;
+  record['policy_digest'] = input.policyDigest;
+  const context = intent.context;
+  putContextMembers(record, context);
+  record['policy_id'] = POLICY_SCHEMA_ID;
+  record['policy_version'] = POLICY_SCHEMA_VERSION;
+  record['verdict'] = input.verdict;
+  putOmit(record, 'context_set_digest', context.contextSetDigest);
+  putOmit(record, 'context_evidence_mode', context.contextEvidenceMode);
+  putOmit(record, 'context_ref_count', context.contextRefs.length);
+  putOmit(record, 'context_source', trimSpec(input.contextSource ?? ''));
+  putOmit(record, 'violations', normalizedList(input.violations));
+  putOmit(record, 'latency_ms', Number.isFinite(input.latencyMs) && input.latencyMs > 0 ? input.latencyMs : 0);
+  putOmit(record, 'approval_token_ref', trimSpec(input.approvalTokenRef ?? ''));
   setIfDefined(record, 'delegation_ref', delegationRef(intent, input));
   const relationship = buildTraceRelationship(intent, id, {
     policyId: POLICY_SCHEMA_ID,
@@ -138,7 +149,8 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
   });
   setIfDefined(record, 'relationship', relationship);
   setIfDefined(record, 'skill_provenance', skillProvenance(intent));
-  return applyTraceMemberRules(record);
+  // `record` is ours, so the member rules may return it as it is.
+  return normalizedTrace(record);
 }
 
 /**
@@ -146,12 +158,13 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
  * @throws GaitError `jcs_invalid_value` when the record is not plain JSON
  */
 export function signTrace(record: JsonObject, key: SigningKey): JsonObject {
-  const unsigned = applyTraceMemberRules(record);
+  // A record from `buildTraceRecord` is normalized already: this is then a check, not a rebuild.
+  const unsigned = normalizedTrace(record);
   const signature = signRecord(unsigned, key);
   return { ...unsigned, signature: { ...signature } };
 }
 
 /** DigestJCS of the trace without `signature`, rebuilt with its member rules (§A8 step 2). */
 export function traceSignedDigest(record: JsonObject): string {
-  return digestJcs(applyTraceMemberRules(record));
+  return digestJcs(normalizedTrace(record));
 }

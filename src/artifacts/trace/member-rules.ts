@@ -1,24 +1,15 @@
 /**
  * The v1 object model of the trace record (gate.md §A1.3, §A7.1): for every member whether it is
- * "always", omit-empty, a timestamp under the zero-time rule, or a nested object. Building and
- * verifying both pass the record through `applyTraceMemberRules`, so a signer and a verifier digest
- * exactly the same object (§A8 signing step 1, verification step 2).
+ * "always", omit-empty, a timestamp under the zero-time rule, or a nested object. Building, signing
+ * and verifying all pass the record through these rules (`normalizedTrace`, which skips the copy
+ * `applyTraceMemberRules` makes), so a signer and a verifier digest exactly the same object (§A8
+ * signing step 1, verification step 2). The engine itself is in `rules-engine.ts`.
  */
-import { formatTimestamp, parseTimestamp, ZERO_TIME } from '../../runtime/timestamp.js';
-import type { JsonObject, JsonValue } from '../../schema/v1/json-types.js';
+import type { JsonObject } from '../../schema/v1/json-types.js';
+import { rebuildMembers } from './rules-engine.js';
+import type { MemberRules, ScalarRule } from './rules-engine.js';
 
-/** `always`: kept even when empty; `omit`: dropped when empty; `time`: zero-time rule (§A1.3). */
-type ScalarRule = 'always' | 'omit' | 'time';
-/** A nested object (omitted when absent or null, emitted even when all its members are empty). */
-interface ObjectRule {
-  readonly object: MemberRules;
-}
-/** An array of objects, omit-empty. */
-interface ObjectListRule {
-  readonly objects: MemberRules;
-}
-type MemberRule = ScalarRule | ObjectRule | ObjectListRule;
-export type MemberRules = Readonly<Record<string, MemberRule>>;
+export type { MemberRules } from './rules-engine.js';
 
 function omitAll(names: readonly string[]): Record<string, ScalarRule> {
   return Object.fromEntries(names.map((name) => [name, 'omit' as const]));
@@ -142,59 +133,27 @@ export const TRACE_MEMBER_RULES: MemberRules = {
   skill_provenance: { object: SKILL_PROVENANCE },
 };
 
-function isEmpty(value: JsonValue | undefined): boolean {
-  if (value === undefined || value === null || value === '' || value === 0 || value === false) return true;
-  return Array.isArray(value) && value.length === 0;
-}
-
-/** Strings decode lone surrogates to U+FFFD (gate.md §A1.3), as a Go decoder does. */
-function wellFormed(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)]));
-  }
-  return value;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * Re-renders a timestamp canonically, keeping its offset; unset (absent, null, "") is zero time.
- * @throws GaitError `input_time` for a value that is not RFC 3339
- */
-function canonicalTime(value: JsonValue | undefined): string {
-  if (value === undefined || value === null || value === '') return formatTimestamp(ZERO_TIME);
-  return formatTimestamp(parseTimestamp(String(value)));
-}
-
-function applyRule(rule: MemberRule, value: JsonValue | undefined): JsonValue | undefined {
-  if (rule === 'time') return canonicalTime(value);
-  if (rule === 'always') return value === undefined ? undefined : wellFormed(value);
-  if (rule === 'omit') return isEmpty(value) ? undefined : wellFormed(value as JsonValue);
-  if ('object' in rule) return isObject(value) ? applyMemberRules(value, rule.object) : undefined;
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  return value.map((item) => (isObject(item) ? applyMemberRules(item, rule.objects) : wellFormed(item)));
-}
-
 /**
  * Rebuilds `value` with exactly the members of `rules` (in rule order): omit-empty members dropped,
  * timestamps re-rendered canonically (zero time when unset), nested objects rebuilt likewise.
- * Members not in `rules` are dropped, as a Go decoder ignores them.
+ * Members not in `rules` are dropped, as a Go decoder ignores them. The result is always a new
+ * top-level object; unchanged nested values may be shared with `value`.
  * @throws GaitError `input_time` when a timestamp member is not RFC 3339
  */
 export function applyMemberRules(value: JsonObject, rules: MemberRules): JsonObject {
-  const out: JsonObject = {};
-  for (const [name, rule] of Object.entries(rules)) {
-    const member = applyRule(rule, value[name]);
-    if (member !== undefined) out[name] = member;
-  }
-  return out;
+  const out = rebuildMembers(value, rules);
+  return out === value ? { ...value } : out;
 }
 
 /** `applyMemberRules` with the trace table (§A7.1); `signature` is never part of the result. */
 export function applyTraceMemberRules(record: JsonObject): JsonObject {
   return applyMemberRules(record, TRACE_MEMBER_RULES);
+}
+
+/**
+ * `applyTraceMemberRules` for the signer and the verifier, which only read the result: returns
+ * `record` itself when it is normalized already (as the records `buildTraceRecord` returns are).
+ */
+export function normalizedTrace(record: JsonObject): JsonObject {
+  return rebuildMembers(record, TRACE_MEMBER_RULES);
 }

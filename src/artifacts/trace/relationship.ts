@@ -1,10 +1,15 @@
 /**
- * The relationship envelope of a trace (gate.md §A7.3 "For a trace"), normalized by the shared
- * envelope normalizer so sorting, de-duplication and `related_entity_ids` follow §A7.3 exactly.
+ * The relationship envelope of a trace (gate.md §A7.3 "For a trace"), built directly in the form
+ * the shared envelope normalizer (`normalizeRelationship`) gives: ids trimmed, empty ids dropped,
+ * lists de-duplicated and sorted by code point, `related_entity_ids` from the entity refs. The
+ * normalizer reads a wire-JSON envelope through an `ObjectReader` and sorts generic key tuples, which
+ * was about a tenth of signing a decision; the trace's envelope has a fixed shape, so its order is
+ * known: kinds and roles are constants, and only the ids need sorting. The unit tests compare this
+ * builder with the normalizer.
  */
-import { normalizeRelationship } from '../../schema/v1/relationship.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
+import { compareCodePoints, lowerSimple, normalizedList, trimSpec } from '../../schema/v1/text.js';
 
 export interface TracePolicyRef {
   readonly policyId: string;
@@ -17,51 +22,105 @@ function node(kind: string, id: string): JsonObject {
   return { kind, id };
 }
 
-function agentChain(intent: Intent): JsonObject[] {
-  const delegation = intent.delegation;
-  if (delegation === undefined) return [{ identity: intent.context.identity, role: 'requester' }];
-  const chain: JsonObject[] = [{ identity: delegation.requesterIdentity, role: 'requester' }];
-  for (const link of delegation.chain) {
-    chain.push({ identity: link.delegatorIdentity, role: 'delegator' });
-    chain.push({ identity: link.delegateIdentity, role: 'delegate' });
-  }
-  return chain;
+/** `entity_refs`: one ref per kind, so sorting by (kind, id) is the kind order agent < policy < tool < trace. */
+function entityRefs(agent: string, policy: string, tool: string, trace: string): JsonObject[] {
+  const refs: JsonObject[] = [];
+  if (agent !== '') refs.push(node('agent', agent));
+  if (policy !== '') refs.push(node('policy', policy));
+  if (tool !== '') refs.push(node('tool', tool));
+  if (trace !== '') refs.push(node('trace', trace));
+  return refs;
 }
 
-function edges(intent: Intent, policyDigest: string): JsonObject[] {
-  const { toolName } = intent;
-  const out: JsonObject[] = [
-    { kind: 'calls', from: node('agent', intent.context.identity), to: node('tool', toolName) },
-    { kind: 'governed_by', from: node('tool', toolName), to: node('policy', policyDigest) },
-  ];
-  for (const link of intent.delegation?.chain ?? []) {
-    out.push({
-      kind: 'delegates_to',
-      from: node('agent', link.delegatorIdentity),
-      to: node('agent', link.delegateIdentity),
-    });
+function policyRef(policy: TracePolicyRef): JsonObject | undefined {
+  const out: JsonObject = {};
+  const policyId = trimSpec(policy.policyId);
+  const policyVersion = trimSpec(policy.policyVersion);
+  const policyDigest = lowerSimple(trimSpec(policy.policyDigest));
+  const matched = policy.matchedRuleIds.length === 0 ? [] : normalizedList(policy.matchedRuleIds);
+  if (policyId !== '') out['policy_id'] = policyId;
+  if (policyVersion !== '') out['policy_version'] = policyVersion;
+  if (policyDigest !== '') out['policy_digest'] = policyDigest;
+  if (matched.length > 0) out['matched_rule_ids'] = matched;
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/**
+ * `normalizedList` of trimmed ids (drop '', de-duplicate, sort by code point) without its Set and
+ * copies: the lists here hold a handful of ids. Sorting first and skipping repeats is the same,
+ * since only equal strings compare equal.
+ */
+function sortedIds(ids: string[]): string[] {
+  const kept = ids.filter((id) => id !== '').sort(compareCodePoints);
+  return kept.filter((id, i) => i === 0 || id !== kept[i - 1]);
+}
+
+/** `agent_chain` sorted by (role, identity): roles order delegate < delegator < requester. */
+function agentChain(intent: Intent): JsonObject[] {
+  const delegation = intent.delegation;
+  const requester = trimSpec(delegation === undefined ? intent.context.identity : delegation.requesterIdentity);
+  const out: JsonObject[] = [];
+  const chain = delegation?.chain ?? [];
+  if (chain.length > 0) {
+    const delegates = sortedIds(chain.map((link) => trimSpec(link.delegateIdentity)));
+    const delegators = sortedIds(chain.map((link) => trimSpec(link.delegatorIdentity)));
+    for (const identity of delegates) out.push({ identity, role: 'delegate' });
+    for (const identity of delegators) out.push({ identity, role: 'delegator' });
   }
+  if (requester !== '') out.push({ identity: requester, role: 'requester' });
   return out;
+}
+
+/**
+ * The `delegates_to` edges: the first of each (from, to) pair, keyed as the normalizer keys it
+ * (parts joined with U+0000, so ids holding U+0000 collide exactly as there), sorted by (from, to).
+ */
+function delegationEdges(intent: Intent): JsonObject[] {
+  const chain = intent.delegation?.chain ?? [];
+  if (chain.length === 0) return [];
+  const seen = new Set<string>();
+  const pairs: (readonly [string, string])[] = [];
+  for (const link of chain) {
+    const from = trimSpec(link.delegatorIdentity);
+    const to = trimSpec(link.delegateIdentity);
+    const key = `${from}\u0000agent\u0000${to}`;
+    if (from === '' || to === '' || seen.has(key)) continue;
+    seen.add(key);
+    pairs.push([from, to]);
+  }
+  pairs.sort((a, b) => compareCodePoints(a[0], b[0]) || compareCodePoints(a[1], b[1]));
+  return pairs.map(([from, to]) => ({ kind: 'delegates_to', from: node('agent', from), to: node('agent', to) }));
+}
+
+/** `edges` sorted by kind (calls < delegates_to < governed_by), then by their nodes. */
+function edges(intent: Intent, agent: string, tool: string, policy: string): JsonObject[] {
+  const out: JsonObject[] = [];
+  if (agent !== '' && tool !== '') out.push({ kind: 'calls', from: node('agent', agent), to: node('tool', tool) });
+  for (const edge of delegationEdges(intent)) out.push(edge);
+  if (tool !== '' && policy !== '') out.push({ kind: 'governed_by', from: node('tool', tool), to: node('policy', policy) });
+  return out;
+}
+
+function setList(out: JsonObject, key: string, list: JsonObject[] | string[]): void {
+  if (list.length > 0) out[key] = list;
 }
 
 /** Builds the trace's relationship envelope; undefined only if every part is empty. */
 export function buildTraceRelationship(intent: Intent, traceId: string, policy: TracePolicyRef): JsonObject | undefined {
-  const raw: JsonObject = {
-    entity_refs: [
-      node('trace', traceId),
-      node('tool', intent.toolName),
-      node('agent', intent.context.identity),
-      node('policy', policy.policyDigest),
-    ],
-    policy_ref: {
-      policy_id: policy.policyId,
-      policy_version: policy.policyVersion,
-      policy_digest: policy.policyDigest,
-      matched_rule_ids: [...policy.matchedRuleIds],
-    },
-    agent_chain: agentChain(intent),
-    edges: edges(intent, policy.policyDigest),
-  };
-  if (intent.context.sessionId !== '') raw['parent_ref'] = node('session', intent.context.sessionId);
-  return normalizeRelationship(raw, 'relationship', 'internal_failure');
+  const agent = trimSpec(intent.context.identity);
+  const tool = trimSpec(intent.toolName);
+  const policyNode = trimSpec(policy.policyDigest);
+  const trace = trimSpec(traceId);
+  const session = trimSpec(intent.context.sessionId);
+  // Members in the normalizer's order: parent_ref, entity_refs, policy_ref, agent_chain, edges,
+  // related_entity_ids (the trace has no parent_record_id, related_record_ids or agent_lineage).
+  const out: JsonObject = {};
+  if (session !== '') out['parent_ref'] = node('session', session);
+  setList(out, 'entity_refs', entityRefs(agent, policyNode, tool, trace));
+  const ref = policyRef(policy);
+  if (ref !== undefined) out['policy_ref'] = ref;
+  setList(out, 'agent_chain', agentChain(intent));
+  setList(out, 'edges', edges(intent, agent, tool, policyNode));
+  setList(out, 'related_entity_ids', sortedIds([agent, policyNode, tool, trace]));
+  return Object.keys(out).length === 0 ? undefined : out;
 }

@@ -7,7 +7,7 @@ import { verifyRecordSignature } from '../../crypto/envelope.js';
 import type { VerifyKey } from '../../crypto/keys.js';
 import { validateRecord } from '../../schema/validate.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
-import { applyTraceMemberRules } from './member-rules.js';
+import { normalizedTrace } from './member-rules.js';
 import type { TraceCheck, TraceVerifyReport } from './types.js';
 
 /** `value[key]` when `value` is a JSON object, else undefined. */
@@ -39,7 +39,7 @@ function signatureError(record: JsonObject, key: VerifyKey): string {
   const envelope = record['signature'];
   if (envelope === undefined) return 'trace signature missing';
   try {
-    const result = verifyRecordSignature(applyTraceMemberRules(record), envelope, key);
+    const result = verifyRecordSignature(normalizedTrace(record), envelope, key);
     return result.ok ? '' : result.error;
   } catch (err) {
     // A timestamp the schema's date-time format admits but §A2 parsing rejects, or a non-JSON value.

@@ -144,3 +144,53 @@ describe('canonicalize: properties', () => {
     );
   });
 });
+
+describe('canonicalize: remembered member orders (src/jcs/shapes.ts)', () => {
+  const NAME_LISTS = [
+    ['schema_id', 'trace_id', 'created_at', 'agent_id'],
+    ['kind', 'id'],
+    ['id', 'kind'],
+    ['b', '10', 'a', '9', ''],
+    ['x"y', 'a\\b', 'c\nd', '\u{1f600}', '\ufb33'],
+  ];
+  const json = fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' });
+
+  it('renders a name list seen before (in any insertion order) with new values as the oracle does', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...NAME_LISTS), fc.array(json, { minLength: 5, maxLength: 5 }), fc.boolean(), (names, values, reverse) => {
+        const ordered = reverse ? [...names].reverse() : names;
+        const v = Object.fromEntries(ordered.map((name, i) => [name, values[i]]));
+        assert.equal(canonicalize(v), canonicalizeOracle(v));
+        assert.equal(canonicalize([v, v]), canonicalizeOracle([v, v]));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('stays exact when more shapes are met than it keeps', () => {
+    for (let i = 0; i < 2000; i++) {
+      const v = { [`k${i}`]: i, [`j${i % 7}`]: [i], schema_id: 's' };
+      assert.equal(canonicalize(v), canonicalizeOracle(v));
+    }
+    const wide = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`m${(i * 37) % 100}`, i]));
+    assert.equal(canonicalize(wide), canonicalizeOracle(wide));
+    assert.equal(canonicalize(wide), canonicalizeOracle(wide));
+  });
+
+  it('reports the first failure in member order, whether or not the name list was seen before', () => {
+    const message = (v: unknown): string => {
+      try {
+        canonicalize(v);
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    for (let round = 0; round < 2; round++) {
+      assert.equal(message({ a: undefined, '\ud800': 1 }), 'cannot canonicalize `$.a`: unsupported type undefined');
+      assert.equal(message({ '\ud800': 1, b: 2 }), 'cannot canonicalize `$["\\ud800"]`: member name contains a lone surrogate');
+      assert.equal(message({ b: 1, a: [undefined] }), 'cannot canonicalize `$.a[0]`: unsupported type undefined');
+      assert.equal(message({ b: 'x\udc00', a: 1 }), 'cannot canonicalize `$.b`: string contains a lone surrogate');
+    }
+  });
+});

@@ -1,11 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isGaitError } from '../../../src/errors/error.js';
+import fc from 'fast-check';
 import {
   FALLBACK_CREATED_AT,
   ZERO_TIME,
   addNanos,
   addSeconds,
+  canonicalTimestampText,
   compareTimestamps,
   formatCompactUtc,
   formatTimestamp,
@@ -112,6 +114,61 @@ describe('formatTimestamp', () => {
       const ms = (i * 2654435761 * 1000) % 4_102_444_800_000;
       assert.equal(formatTimestamp(timestampFromEpochMs(ms)), new Date(ms).toISOString().replace('.000', ''));
     }
+  });
+});
+
+describe('formatTimestamp: out-of-contract nanos render as before', () => {
+  it('keeps the padStart-and-strip rendering outside 0..999,999,999 and for fractions', () => {
+    const render = (nanos: number): string => formatTimestamp({ seconds: 0, nanos, offsetMinutes: 0 });
+    assert.equal(render(120_000_000), '1970-01-01T00:00:00.12Z');
+    assert.equal(render(999_999_999), '1970-01-01T00:00:00.999999999Z');
+    assert.equal(render(1e9), '1970-01-01T00:00:00.1Z');
+    assert.equal(render(1e21), '1970-01-01T00:00:00.00001e+21Z');
+    assert.equal(render(-50), '1970-01-01T00:00:00.000000-5Z');
+    assert.equal(render(2.5), '1970-01-01T00:00:00.0000002.5Z');
+  });
+});
+
+describe('canonicalTimestampText', () => {
+  const d2 = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+  const text = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }).map((y) => String(y).padStart(4, '0')),
+      d2(13),
+      d2(32),
+      fc.constantFrom('T', 't'),
+      d2(24),
+      d2(60),
+      d2(60),
+      fc.option(fc.stringMatching(/^[0-9]{0,11}$/)),
+      fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+05:30', '-08:00', '+24:00', '+23:59'),
+    )
+    .map(([y, mo, d, t, h, mi, s, f, z]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}${f === null ? '' : `.${f}`}${z}`);
+  const outcome = (f: () => string): string => {
+    try {
+      return f();
+    } catch (e) {
+      return `error: ${(e as Error).message}`;
+    }
+  };
+
+  it('equals formatTimestamp(parseTimestamp(text)), errors included', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        assert.equal(outcome(() => canonicalTimestampText(t)), outcome(() => formatTimestamp(parseTimestamp(t))));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('returns canonical text as it is and re-renders the rest', () => {
+    for (const t of ['2026-02-05T00:00:00Z', '2026-02-05T00:00:00.123456789Z', '0000-01-01T00:00:00.5-08:00']) {
+      assert.equal(canonicalTimestampText(t), t);
+    }
+    assert.equal(canonicalTimestampText('2026-02-05t00:00:00z'), '2026-02-05T00:00:00Z');
+    assert.equal(canonicalTimestampText('2026-02-05T00:00:00.120+00:00'), '2026-02-05T00:00:00.12Z');
+    assert.equal(canonicalTimestampText('2026-02-05T00:00:00.1234567891Z'), '2026-02-05T00:00:00.123456789Z');
+    assert.throws(() => canonicalTimestampText('2026-02-30T00:00:00Z'), (e: unknown) => isGaitError(e, 'input_time'));
   });
 });
 

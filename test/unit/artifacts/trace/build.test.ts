@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTraceRecord, traceId } from '../../../../src/artifacts/trace/build.js';
+import { buildTraceRecord, signTrace, traceId } from '../../../../src/artifacts/trace/build.js';
+import { signingKeyFromSeed } from '../../../../src/crypto/keys.js';
+import type { JsonObject } from '../../../../src/schema/v1/json-types.js';
 import type { TraceInput } from '../../../../src/artifacts/trace/types.js';
 import { parseTimestamp, ZERO_TIME } from '../../../../src/runtime/timestamp.js';
 import { normalizeIntent, prepareIntent } from '../../../../src/schema/v1/intent.js';
@@ -204,5 +206,34 @@ describe('buildTraceRecord', () => {
     const raw = { ...integrationIntent, skill_provenance: { skill_name: 'safe-curl', source: 'Registry', publisher: 'acme' } };
     const record = buildTraceRecord(input(raw));
     assert.deepEqual(record['skill_provenance'], { skill_name: 'safe-curl', source: 'registry', publisher: 'acme' });
+  });
+});
+
+describe('signTrace over built records', () => {
+  const key = signingKeyFromSeed(new Uint8Array(32).fill(3));
+  const deepCopy = (v: JsonObject): JsonObject => JSON.parse(JSON.stringify(v)) as JsonObject;
+
+  it('signs a built record exactly as an equal record it did not build, and leaves it as it was', () => {
+    const record = buildTraceRecord(input(integrationIntent, { observedAt: parseTimestamp('2026-02-05T12:00:01.5Z') }));
+    const before = JSON.stringify(record);
+    const signed = signTrace(record, key);
+    assert.equal(JSON.stringify(signed), JSON.stringify(signTrace(deepCopy(record), key)));
+    assert.equal(JSON.stringify(record), before);
+    assert.equal('signature' in record, false);
+  });
+
+  it('re-applies the member rules to a built record changed after building', () => {
+    const record = buildTraceRecord(input(integrationIntent));
+    const relationship = record['relationship'] as JsonObject;
+    (relationship['entity_refs'] as JsonObject[])[0] = { kind: 'agent', id: 'x\ud800', extra: 1 };
+    record['observed_at'] = '2026-02-05t00:00:00.500z';
+    record['run_id'] = '';
+    record['unknown'] = 'dropped';
+    const signed = signTrace(record, key);
+    assert.equal(JSON.stringify(signed), JSON.stringify(signTrace(deepCopy(record), key)));
+    assert.equal(signed['observed_at'], '2026-02-05T00:00:00.5Z');
+    assert.deepEqual(((signed['relationship'] as JsonObject)['entity_refs'] as JsonObject[])[0], { kind: 'agent', id: 'x\ufffd' });
+    assert.equal('run_id' in signed, false);
+    assert.equal('unknown' in signed, false);
   });
 });
