@@ -4,20 +4,25 @@
  * target checks; with `--json`, prints one JSON object instead (progress goes to stderr).
  *
  *   node --import tsx bench/run.ts [--json] [--rounds 5] [--time 400] [--runs 20] [--warmups 2]
- *                                  [--only evaluate,signed,verify,process,approval]
+ *                                  [--only evaluate,signed,verify,process,approval,mcp,runpack,serve,regress]
+ *                                  [--serve-seconds 30] (or GAIT_BENCH_SERVE_SECONDS) [--serve-rate 1000]
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { approvalFigure } from './approval.js';
 import { cedarVersion } from './cedar.js';
 import type { MeasureOptions } from './measure.js';
+import { mcpFigure } from './mcp.js';
 import { evaluateFigure, signedDecisionFigure, traceVerifyFigure } from './micro.js';
 import { processFigure } from './process.js';
+import { regressFigure } from './regress.js';
+import { runpackFigure } from './runpack.js';
+import { serveFigure } from './serve.js';
 import { formatChecks, formatTable } from './report.js';
 import type { FigureResult } from './report.js';
 import { buildWorkload } from './workloads.js';
 
-const FIGURES = ['evaluate', 'signed', 'verify', 'process', 'approval'] as const;
+const FIGURES = ['evaluate', 'signed', 'verify', 'process', 'approval', 'mcp', 'serve', 'runpack', 'regress'] as const;
 type FigureName = (typeof FIGURES)[number];
 
 interface Settings {
@@ -26,6 +31,8 @@ interface Settings {
   readonly runs: number;
   readonly warmups: number;
   readonly only: ReadonlySet<FigureName>;
+  readonly serveSeconds: number;
+  readonly serveRate: number;
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -52,6 +59,8 @@ function parseSettings(argv: string[]): Settings {
       runs: { type: 'string', default: '20' },
       warmups: { type: 'string', default: '2' },
       only: { type: 'string', default: FIGURES.join(',') },
+      'serve-seconds': { type: 'string', default: process.env['GAIT_BENCH_SERVE_SECONDS'] ?? '30' },
+      'serve-rate': { type: 'string', default: '1000' },
     },
     strict: true,
   });
@@ -65,6 +74,8 @@ function parseSettings(argv: string[]): Settings {
     runs: positiveInt(values.runs, 'runs'),
     warmups: Number(values.warmups) >= 0 ? Math.trunc(Number(values.warmups)) : 2,
     only: parseOnly(values.only),
+    serveSeconds: positiveInt(values['serve-seconds'], 'serve-seconds'),
+    serveRate: positiveInt(values['serve-rate'], 'serve-rate'),
   };
 }
 
@@ -95,6 +106,9 @@ function runFigures(settings: Settings): FigureResult[] {
     figures.push(processFigure({ runs: settings.runs, warmups: settings.warmups, progress: settings.measure.progress }));
   }
   if (settings.only.has('approval')) figures.push(approvalFigure(workload, settings.measure));
+  if (settings.only.has('mcp')) figures.push(mcpFigure(settings.measure));
+  if (settings.only.has('runpack')) figures.push(runpackFigure(settings.measure));
+  if (settings.only.has('regress')) figures.push(regressFigure(settings.measure));
   return figures;
 }
 
@@ -118,11 +132,15 @@ function printText(env: Record<string, unknown>, figures: readonly FigureResult[
   console.log(`total ${elapsedS.toFixed(1)} s`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   const started = performance.now();
   const env = environment(settings);
   const figures = runFigures(settings);
+  if (settings.only.has('serve')) {
+    const { serveSeconds: seconds, serveRate: rate } = settings;
+    figures.push(await serveFigure({ seconds, rate, connections: 50, warmupSeconds: Math.min(5, seconds), progress: settings.measure.progress }));
+  }
   const elapsedS = (performance.now() - started) / 1000;
   if (settings.json) {
     const checks = figures.flatMap((f) => f.checks.map((c) => ({ figure: f.id, ...c })));
@@ -132,4 +150,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
     hint: 'this feature is specified for a later phase; remove it from the input until it is supported',
   },
   input_time: { category: 'invalid_input', hint: 'use RFC 3339, e.g. 2026-02-05T00:00:00Z' },
+  input_tool_call: { category: 'invalid_input', hint: 'see docs/contracts/tool-calls.md for the adapter payload shapes' },
   policy_parse: { category: 'invalid_input', hint: 'check the policy against docs/contracts/policy.md' },
   policy_invalid: { category: 'invalid_input', hint: 'check the policy against docs/contracts/policy.md' },
   policy_legacy: {
@@ -47,8 +48,15 @@ export const ERROR_CODES = {
   sig_invalid_envelope: { category: 'invalid_input', hint: 'the signature object needs alg, key_id, sig and signed_digest' },
   artifact_invalid: { category: 'invalid_input', hint: INPUT_HINT },
   artifact_verification_failed: { category: 'verification_failed', hint: 're-run verify after checking artifact integrity' },
+  artifact_zip_invalid: { category: 'verification_failed', hint: 'the file is not a complete zip archive; re-create or re-copy it' },
+  artifact_zip_unsafe: { category: 'verification_failed', hint: 'the archive has unsafe entries; do not extract it, re-create it from trusted input' },
+  artifact_zip_limit: {
+    category: 'verification_failed',
+    hint: 'raise --max-entry-bytes / --max-archive-bytes only for an archive from a trusted source',
+  },
   storage_io: { category: 'io_failure', hint: 'retry after checking local environment and logs' },
   storage_contention: { category: 'state_contention', hint: 'retry after checking local environment and logs' },
+  export_io: { category: 'io_failure', hint: 'check the export path, its permissions and free disk space' },
   internal_dependency_missing: { category: 'dependency_missing', hint: 'install or configure the missing dependency and retry' },
   internal_unsafe_operation: { category: 'unsafe_blocked', hint: 'pass explicit unsafe flags only for approved replay paths' },
   internal_failure: { category: 'internal_failure', hint: 'retry after checking local environment and logs' },

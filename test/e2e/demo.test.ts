@@ -72,7 +72,7 @@ describe('gait demo (built binary)', () => {
     );
     const traces = Object.keys(EXAMPLES).map((name) => `trace_${name.replace(/\.json$/, '')}.json`);
     const approvalFiles = ['approval_audit.json', 'approval_token.json', 'state.db', 'trace_write-release-notes.approved.json'];
-    assert.deepEqual(listTree(join(cwd, 'demo')).filter((f) => !f.startsWith('state.db-')), [...approvalFiles.slice(0, 3), ...traces.slice(0, 4), approvalFiles[3], traces[4]]);
+    assert.deepEqual(listTree(join(cwd, 'demo')).filter((f) => !f.startsWith('state.db-') && !f.startsWith('regress')), [...approvalFiles.slice(0, 3), ...traces.slice(0, 4), approvalFiles[3], traces[4]]);
     const loop = out['approval_steps'] as { step: string; verdict: string; reason_codes: string[]; ok: boolean }[];
     assert.deepEqual(
       loop.map((s) => [s.step.replace(/[0-9a-f]{24}$/, '<id>'), s.verdict, s.ok]),
@@ -109,7 +109,60 @@ describe('gait demo (built binary)', () => {
     assert.equal(first.code, 0);
     const human = bin(cwd, 'demo', '--out-dir', join(cwd, 'demo'));
     assert.equal(human.code, 0, human.stdout + human.stderr);
-    assert.match(human.stdout, /\ndemo ok: every decision signed and verified offline; the approval was used once and its replay refused\n/);
+    assert.match(human.stdout, /\ndemo ok: every decision signed and verified offline; the approval was used once and its replay refused; the run is a verified runpack and a passing regress fixture\n/);
     assert.match(human.stdout, new RegExp(`\\nwarning: dev mode: using local development signing key \\S+ \\(key_id ${String(json(first)['key_id'])}\\); do not use for production\\n$`));
+  });
+
+  it('writes and verifies the signed runpack, prints its ticket footer, and bootstraps and runs a regress fixture (artifacts.md §5)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gait-demo-'));
+    const out = json(bin(cwd, 'demo', '--json'));
+    assert.equal(out['ok'], true);
+    assert.equal(out['mode'], 'standard');
+    assert.equal(out['run_id'], 'run_demo');
+    assert.equal(out['bundle'], './gait-out/runpack_run_demo.zip');
+    assert.equal(out['verify'], 'ok');
+    assert.equal(out['signature_status'], 'verified');
+    const footer = String(out['ticket_footer']);
+    const m = /^GAIT run_id=([A-Za-z0-9_-]+) manifest=sha256:([a-f0-9]{64}) verify="gait verify ([A-Za-z0-9_-]+)"$/.exec(footer);
+    assert.ok(m !== null, footer);
+    assert.equal(m[1], 'run_demo');
+    assert.equal(m[3], 'run_demo');
+    assert.equal(m[2], out['manifest_digest']);
+    assert.deepEqual(out['regress'], {
+      config: 'gait-out/demo/regress/gait.yaml',
+      failed: 0,
+      fixture: 'run_demo',
+      graders: 4,
+      junit: 'gait-out/demo/regress/junit.xml',
+      output: 'gait-out/demo/regress/regress_result.json',
+      status: 'pass',
+    });
+    assert.deepEqual(out['next_commands'], [
+      'gait verify run_demo --json',
+      'gait regress bootstrap --from run_demo --intents ./gait-out/intents_run_demo.jsonl --policy ./gait-out/policy_run_demo.yaml --json --junit ./gait-out/junit.xml',
+      'gait demo --policy',
+    ]);
+    assert.equal(out['metrics_opt_in'], 'export GAIT_ADOPTION_LOG=./gait-out/adoption.jsonl');
+    // a third party verifies the runpack by run id, with the signature required
+    const verified = json(bin(cwd, 'verify', 'run_demo', '--require-signature', '--public-key', '.gait/keys/dev_public.key', '--json'));
+    assert.equal(verified['ok'], true);
+    assert.equal(verified['manifest_digest'], out['manifest_digest']);
+    // the next command of the demo works as printed and the regress result is signed
+    const boot = bin(cwd, 'regress', 'bootstrap', '--from', 'run_demo', '--intents', './gait-out/intents_run_demo.jsonl', '--policy', './gait-out/policy_run_demo.yaml', '--json', '--junit', './gait-out/junit.xml');
+    assert.equal(boot.code, 0, boot.stdout + boot.stderr);
+    assert.equal(json(boot)['status'], 'pass');
+    const result = readJson(join(cwd, 'gait-out/demo/regress/regress_result.json'));
+    assert.equal(result['status'], 'pass');
+    assertTraceSignedBy(result, join(cwd, '.gait/keys/dev_public.key'));
+  });
+
+  it('runs the policy demo with --policy and refuses --durable', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gait-demo-'));
+    const out = json(bin(cwd, 'demo', '--policy', '--json'));
+    assert.equal(out['policy_verdict'], 'block');
+    assert.equal(out['matched_rule'], 'block-destructive-tool-delete');
+    assert.equal(out['verify'], 'ok');
+    assert.equal(bin(cwd, 'demo', '--durable').code, 6);
+    assert.equal(bin(cwd, 'demo', '--durable', '--policy').code, 6);
   });
 });

@@ -405,10 +405,21 @@ describe('gait policy simulate', () => {
           changed: true,
           fixture_path: 'fixtures/sub/write.JSON',
           intent_digest: V3_INTENT_DIGEST,
+          tool_name: 'tool.write',
         },
       ],
       changed_fixtures: 1,
       correlation_id: 'cid-test',
+      decision_diff: [
+        {
+          baseline_verdict: 'block',
+          calls: ['fixtures/sub/write.JSON'],
+          candidate_reason_codes: ['default_allow'],
+          candidate_verdict: 'allow',
+          count: 1,
+          tool_name: 'tool.write',
+        },
+      ],
       fixtures_total: 2,
       ok: true,
       recommendation: 'observe',
@@ -420,13 +431,13 @@ describe('gait policy simulate', () => {
     const t = simulateWorkspace();
     const run = await gait(t, 'policy', 'simulate', '--policy', 'policy.yaml', '--baseline', 'allow.yaml', '--fixtures', 'fixtures');
     assert.equal(run.code, 0);
-    assert.equal(run.stdout, 'policy simulate fixtures=2 changed=1 recommendation=require_approval\n');
+    assert.equal(run.stdout, 'policy simulate fixtures=2 changed=1 recommendation=require_approval\n  tool.write: allow -> block (blocked_external) x1\n');
   });
 
   it('recommends enforce for block to require_approval and for no change', async () => {
     const t = simulateWorkspace();
     const softer = await gait(t, 'policy', 'simulate', '--policy', 'approve.yaml', '--baseline', 'policy.yaml', '--fixtures', 'fixtures');
-    assert.equal(softer.stdout, 'policy simulate fixtures=2 changed=1 recommendation=enforce\n');
+    assert.equal(softer.stdout, 'policy simulate fixtures=2 changed=1 recommendation=enforce\n  tool.write: block -> require_approval (blocked_external) x1\n');
     const same = await gait(t, 'policy', 'simulate', '--policy', 'policy.yaml', '--baseline', 'policy.yaml', '--fixtures', 'fixtures', '--json');
     assert.equal(same.code, 0);
     assert.deepEqual(jsonLine(same), {
@@ -462,7 +473,7 @@ describe('gait policy simulate', () => {
     const t = simulateWorkspace();
     const base = ['policy', 'simulate', '--policy', 'allow.yaml', '--baseline', 'policy.yaml', '--json'];
     const txt = errorOf(await gait(t, ...base, '--fixtures', 'fixtures/notes.txt'));
-    assert.equal(txt['error'], 'fixture file must be .json: `fixtures/notes.txt`');
+    assert.equal(txt['error'], 'fixture file must be .json (intent), .jsonl (intents), .zip (runpack) or .yaml (regress config): `fixtures/notes.txt`');
     const missing = errorOf(await gait(t, ...base, '--fixtures', 'nowhere'));
     assert.equal(missing['error'], 'cannot read fixtures path `nowhere`: no such file');
     const none = errorOf(await gait(t, ...base, '--fixtures', ' , '));

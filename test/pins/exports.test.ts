@@ -28,8 +28,13 @@ describe('package exports', () => {
     const mod = (await import('../../src/index.js')) as Record<string, unknown>;
     assert.deepEqual(Object.keys(mod).sort(), [
       'GaitError',
+      'buildDecisionEvent',
+      'buildPack',
+      'buildRunpack',
       'canonicalize',
       'createMemoryLedger',
+      'decodeToolCall',
+      'diffRunpacks',
       'digestJcs',
       'encodePrivateKey',
       'encodePublicKey',
@@ -47,18 +52,25 @@ describe('package exports', () => {
       'parseIntent',
       'parsePrivateKey',
       'parsePublicKey',
+      'parseRunpackInput',
       'parseTimestamp',
+      'readRunpack',
+      'recordRunpack',
+      'runRegress',
       'signTrace',
       'systemClock',
+      'toDecisionLogJson',
       'verifyApproval',
       'verifyKeyOf',
+      'verifyPack',
+      'verifyRunpack',
       'verifyTrace',
     ]);
   });
 
   it('gait/node exports exactly the file and key helpers', async () => {
     const mod = (await import('../../src/node.js')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(mod).sort(), ['loadPolicyFile', 'loadSigningKey', 'loadVerifyKey', 'openApprovalLedger', 'readIntentFile', 'readTraceFile', 'writeTraceFile']);
+    assert.deepEqual(Object.keys(mod).sort(), ['createDecisionService', 'createJsonlExporter', 'createOtlpExporter', 'loadPolicyFile', 'loadSigningKey', 'loadVerifyKey', 'openApprovalLedger', 'readIntentFile', 'readJsonlFile', 'readRunpackFile', 'readTraceFile', 'recordRunpackFile', 'resolveOtlpConfig', 'runRegressConfig', 'verifyRunpackFile', 'writeTraceFile']);
   });
 });
 

@@ -23,6 +23,17 @@ const PINNED: Readonly<Record<string, readonly [string, string, string]>> = {
   'gate/intent_request.schema.json': ['https://gait.dev/schemas/v1/gate/intent_request.schema.json', 'gait.gate.intent_request', '^1\\.0\\.0$'],
   'gate/policy.schema.json': ['https://gait.dev/schemas/v1/gate/policy.schema.json', 'gait.gate.policy', '^1\\.0\\.0$'],
   'gate/trace_record.schema.json': ['https://gait.dev/schemas/v1/gate/trace_record.schema.json', 'gait.gate.trace', '^1\\.0\\.0$'],
+  'pack/call.schema.json': ['https://gait.dev/schemas/v1/pack/call.schema.json', 'gait.pack.call', '^1\\.0\\.0$'],
+  'pack/diff.schema.json': ['https://gait.dev/schemas/v1/pack/diff.schema.json', 'gait.pack.diff', '^1\\.0\\.0$'],
+  'pack/job.schema.json': ['https://gait.dev/schemas/v1/pack/job.schema.json', 'gait.pack.job', '^1\\.0\\.0$'],
+  'pack/manifest.schema.json': ['https://gait.dev/schemas/v1/pack/manifest.schema.json', 'gait.pack.manifest', '^1\\.0\\.0$'],
+  'pack/run.schema.json': ['https://gait.dev/schemas/v1/pack/run.schema.json', 'gait.pack.run', '^1\\.0\\.0$'],
+  'regress/regress_result.schema.json': ['https://gait.dev/schemas/v1/regress/regress_result.schema.json', 'gait.regress.result', '^1\\.0\\.0$'],
+  'runpack/intent.schema.json': ['https://gait.dev/schemas/v1/runpack/intent.schema.json', 'gait.runpack.intent', '^1\\.0\\.0$'],
+  'runpack/manifest.schema.json': ['https://gait.dev/schemas/v1/runpack/manifest.schema.json', 'gait.runpack.manifest', '^1\\.0\\.0$'],
+  'runpack/refs.schema.json': ['https://gait.dev/schemas/v1/runpack/refs.schema.json', 'gait.runpack.refs', '^1\\.0\\.0$'],
+  'runpack/result.schema.json': ['https://gait.dev/schemas/v1/runpack/result.schema.json', 'gait.runpack.result', '^1\\.0\\.0$'],
+  'runpack/run.schema.json': ['https://gait.dev/schemas/v1/runpack/run.schema.json', 'gait.runpack.run', '^1\\.0\\.0$'],
 };
 
 interface SchemaDoc {

@@ -2822,6 +2822,1213 @@ export const SCHEMAS = {
       }
     }
   },
+  // schemas/v1/pack/call.schema.json
+  "gait.pack.call": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/pack/call.schema.json",
+    "title": "Gait call pack payload",
+    "description": "call_payload.json of a voice call pack (artifacts.md §3.3); only its envelope is specified here.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "call_id",
+      "privacy_mode",
+      "event_count",
+      "commitment_count",
+      "decision_count",
+      "speak_receipt_count",
+      "reference_digest_count"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.pack.call"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "call_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "privacy_mode": {
+        "type": "string",
+        "enum": [
+          "hash_only",
+          "dispatch_only"
+        ]
+      },
+      "event_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "commitment_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "decision_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "speak_receipt_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "reference_digest_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "environment_fingerprint": {
+        "type": "string"
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      }
+    }
+  },
+  // schemas/v1/pack/diff.schema.json
+  "gait.pack.diff": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/pack/diff.schema.json",
+    "title": "Gait pack diff result",
+    "description": "The result of gait pack diff (artifacts.md §3.7).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "left_pack_id",
+      "right_pack_id",
+      "left_pack_type",
+      "right_pack_type",
+      "summary"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.pack.diff"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "left_pack_id": {
+        "$ref": "#/$defs/hex64"
+      },
+      "right_pack_id": {
+        "$ref": "#/$defs/hex64"
+      },
+      "left_pack_type": {
+        "type": "string",
+        "enum": [
+          "run",
+          "job",
+          "call",
+          "authorization"
+        ]
+      },
+      "right_pack_type": {
+        "type": "string",
+        "enum": [
+          "run",
+          "job",
+          "call",
+          "authorization"
+        ]
+      },
+      "summary": {
+        "$ref": "#/$defs/summary"
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      },
+      "summary": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "changed",
+          "manifest_delta"
+        ],
+        "properties": {
+          "changed": {
+            "type": "boolean"
+          },
+          "added_files": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "removed_files": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "changed_files": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "manifest_delta": {
+            "type": "boolean"
+          },
+          "context_changed": {
+            "type": "boolean"
+          },
+          "context_runtime_only_changes": {
+            "type": "boolean"
+          },
+          "context_drift_classification": {
+            "type": "string",
+            "enum": [
+              "none",
+              "runtime_only",
+              "semantic"
+            ]
+          }
+        }
+      }
+    }
+  },
+  // schemas/v1/pack/job.schema.json
+  "gait.pack.job": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/pack/job.schema.json",
+    "title": "Gait job pack payload",
+    "description": "job_payload.json of a job pack (artifacts.md §3.3). The job runtime itself is outside these contracts.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "job_id",
+      "status",
+      "checkpoint_count",
+      "approval_count"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.pack.job"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "job_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "running",
+          "paused",
+          "decision_needed",
+          "blocked",
+          "completed",
+          "failed",
+          "cancelled"
+        ]
+      },
+      "stop_reason": {
+        "type": "string"
+      },
+      "status_reason_code": {
+        "type": "string"
+      },
+      "environment_fingerprint": {
+        "type": "string"
+      },
+      "safety_invariant_version": {
+        "type": "string"
+      },
+      "safety_invariant_hash": {
+        "type": "string"
+      },
+      "checkpoint_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "approval_count": {
+        "type": "integer",
+        "minimum": 0
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      }
+    }
+  },
+  // schemas/v1/pack/manifest.schema.json
+  "gait.pack.manifest": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/pack/manifest.schema.json",
+    "title": "Gait PackSpec v1 manifest",
+    "description": "pack_manifest.json (artifacts.md §3.1): every other entry with its hash and type; pack_id = DigestJCS of the manifest with pack_id \"\" and no signatures.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "pack_id",
+      "pack_type",
+      "source_ref",
+      "contents"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.pack.manifest"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "producer_version": {
+        "type": "string",
+        "minLength": 1
+      },
+      "pack_id": {
+        "$ref": "#/$defs/hex64"
+      },
+      "pack_type": {
+        "type": "string",
+        "enum": [
+          "run",
+          "job",
+          "call",
+          "authorization"
+        ]
+      },
+      "source_ref": {
+        "type": "string",
+        "minLength": 1
+      },
+      "contents": {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "path",
+            "sha256",
+            "type"
+          ],
+          "properties": {
+            "path": {
+              "type": "string",
+              "minLength": 1
+            },
+            "sha256": {
+              "$ref": "#/$defs/hex64"
+            },
+            "type": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        }
+      },
+      "signatures": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/signature"
+        }
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      },
+      "signature": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "alg",
+          "key_id",
+          "sig",
+          "signed_digest"
+        ],
+        "properties": {
+          "alg": {
+            "type": "string",
+            "const": "ed25519"
+          },
+          "key_id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "sig": {
+            "type": "string",
+            "minLength": 1
+          },
+          "signed_digest": {
+            "$ref": "#/$defs/hex64"
+          }
+        }
+      }
+    }
+  },
+  // schemas/v1/pack/run.schema.json
+  "gait.pack.run": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/pack/run.schema.json",
+    "title": "Gait run pack payload",
+    "description": "run_payload.json of a run pack (artifacts.md §3.3).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "run_id",
+      "capture_mode",
+      "manifest_digest",
+      "intents_count",
+      "results_count",
+      "refs_count"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.pack.run"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "capture_mode": {
+        "type": "string",
+        "enum": [
+          "reference",
+          "raw"
+        ]
+      },
+      "manifest_digest": {
+        "$ref": "#/$defs/hex64"
+      },
+      "intents_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "results_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "refs_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "context_set_digest": {
+        "$ref": "#/$defs/hex64"
+      },
+      "context_ref_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "context_evidence_mode": {
+        "type": "string",
+        "enum": [
+          "best_effort",
+          "required"
+        ]
+      },
+      "context_privacy_mode": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      }
+    }
+  },
+  // schemas/v1/regress/regress_result.schema.json
+  "gait.regress.result": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/regress/regress_result.schema.json",
+    "title": "Gait regress result",
+    "description": "regress_result.json written by `gait regress run` (artifacts.md §4.4): one entry per `<fixture>/<grader>`, sorted by name; `signature` is the gate.md §A8 envelope over the record without it, present when a key was available (§1.2). Grader `details` are free-form (§4.3) and absent in Gait v1 records.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "fixture_set",
+      "status",
+      "graders"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.regress.result"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "producer_version": {
+        "type": "string"
+      },
+      "fixture_set": {
+        "type": "string"
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pass",
+          "fail"
+        ]
+      },
+      "graders": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/grader"
+        }
+      },
+      "signature": {
+        "$ref": "#/$defs/signature"
+      }
+    },
+    "$defs": {
+      "grader": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "status",
+          "reason_codes"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pass",
+              "fail"
+            ]
+          },
+          "reason_codes": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "context_conformance": {
+            "type": "string"
+          },
+          "details": {
+            "type": "object"
+          }
+        }
+      },
+      "signature": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "alg",
+          "key_id",
+          "sig"
+        ],
+        "properties": {
+          "alg": {
+            "type": "string",
+            "minLength": 1
+          },
+          "key_id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "sig": {
+            "type": "string",
+            "minLength": 1
+          },
+          "signed_digest": {
+            "type": "string",
+            "pattern": "^[a-fA-F0-9]{64}$"
+          }
+        }
+      }
+    }
+  },
+  // schemas/v1/runpack/intent.schema.json
+  "gait.runpack.intent": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/runpack/intent.schema.json",
+    "title": "Gait runpack intent record",
+    "description": "One line of intents.jsonl (artifacts.md §2.2). args is present only in raw capture mode.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "run_id",
+      "intent_id",
+      "tool_name",
+      "args_digest"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.runpack.intent"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "producer_version": {
+        "type": "string"
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "intent_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "tool_name": {
+        "type": "string",
+        "minLength": 1
+      },
+      "args_digest": {
+        "$ref": "#/$defs/hex64"
+      },
+      "args": {
+        "type": "object",
+        "minProperties": 1
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      }
+    }
+  },
+  // schemas/v1/runpack/manifest.schema.json
+  "gait.runpack.manifest": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/runpack/manifest.schema.json",
+    "title": "Gait runpack manifest",
+    "description": "manifest.json of a runpack (artifacts.md §2.3): the hash of every record entry, manifest_digest = DigestJCS of the manifest with manifest_digest \"\" and no signatures, and Ed25519 signatures over the manifest without signatures.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "run_id",
+      "capture_mode",
+      "files",
+      "manifest_digest"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.runpack.manifest"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "producer_version": {
+        "type": "string"
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "capture_mode": {
+        "type": "string",
+        "enum": [
+          "reference",
+          "raw"
+        ]
+      },
+      "files": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "path",
+            "sha256"
+          ],
+          "properties": {
+            "path": {
+              "type": "string",
+              "minLength": 1
+            },
+            "sha256": {
+              "$ref": "#/$defs/hex64"
+            }
+          }
+        }
+      },
+      "manifest_digest": {
+        "$ref": "#/$defs/hex64"
+      },
+      "signatures": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/signature"
+        }
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      },
+      "signature": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "alg",
+          "key_id",
+          "sig",
+          "signed_digest"
+        ],
+        "properties": {
+          "alg": {
+            "type": "string",
+            "const": "ed25519"
+          },
+          "key_id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "sig": {
+            "type": "string",
+            "minLength": 1
+          },
+          "signed_digest": {
+            "$ref": "#/$defs/hex64"
+          }
+        }
+      }
+    }
+  },
+  // schemas/v1/runpack/refs.schema.json
+  "gait.runpack.refs": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/runpack/refs.schema.json",
+    "title": "Gait runpack refs record",
+    "description": "refs.json of a runpack (artifacts.md §2.2): context evidence summary and one receipt per context reference, sorted by ref_id.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "run_id",
+      "receipts"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.runpack.refs"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "producer_version": {
+        "type": "string"
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "context_set_digest": {
+        "type": "string",
+        "pattern": "^[a-f0-9]{64}$"
+      },
+      "context_evidence_mode": {
+        "type": "string",
+        "enum": [
+          "best_effort",
+          "required"
+        ]
+      },
+      "context_ref_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "receipts": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/receipt"
+        }
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      },
+      "receipt": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "ref_id",
+          "source_type",
+          "source_locator",
+          "query_digest",
+          "content_digest",
+          "retrieved_at",
+          "redaction_mode"
+        ],
+        "properties": {
+          "ref_id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "source_type": {
+            "type": "string",
+            "minLength": 1
+          },
+          "source_locator": {
+            "type": "string",
+            "minLength": 1
+          },
+          "query_digest": {
+            "$ref": "#/$defs/hex64"
+          },
+          "content_digest": {
+            "$ref": "#/$defs/hex64"
+          },
+          "retrieved_at": {
+            "$ref": "#/$defs/timestamp"
+          },
+          "redaction_mode": {
+            "type": "string",
+            "minLength": 1
+          },
+          "immutability": {
+            "type": "string",
+            "enum": [
+              "unknown",
+              "mutable",
+              "immutable"
+            ]
+          },
+          "freshness_sla_seconds": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sensitivity_label": {
+            "type": "string"
+          },
+          "retrieval_params": {
+            "type": "object"
+          }
+        }
+      }
+    }
+  },
+  // schemas/v1/runpack/result.schema.json
+  "gait.runpack.result": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/runpack/result.schema.json",
+    "title": "Gait runpack result record",
+    "description": "One line of results.jsonl (artifacts.md §2.2). result is present only in raw capture mode. The record pipeline keeps status as free text; this schema lists the statuses writers use (ok and success mean success).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "run_id",
+      "intent_id",
+      "status",
+      "result_digest"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.runpack.result"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "producer_version": {
+        "type": "string"
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "intent_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "ok",
+          "success",
+          "error",
+          "failed",
+          "timeout",
+          "cancelled",
+          "skipped"
+        ]
+      },
+      "result_digest": {
+        "$ref": "#/$defs/hex64"
+      },
+      "result": {
+        "type": "object",
+        "minProperties": 1
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      }
+    }
+  },
+  // schemas/v1/runpack/run.schema.json
+  "gait.runpack.run": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://gait.dev/schemas/v1/runpack/run.schema.json",
+    "title": "Gait runpack run record",
+    "description": "run.json of a runpack (artifacts.md §2.2): the run header, the producing environment and the timeline (null when none was recorded).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "schema_id",
+      "schema_version",
+      "created_at",
+      "producer_version",
+      "run_id",
+      "env",
+      "timeline"
+    ],
+    "properties": {
+      "schema_id": {
+        "type": "string",
+        "const": "gait.runpack.run"
+      },
+      "schema_version": {
+        "type": "string",
+        "pattern": "^1\\.0\\.0$"
+      },
+      "created_at": {
+        "$ref": "#/$defs/timestamp"
+      },
+      "producer_version": {
+        "type": "string"
+      },
+      "run_id": {
+        "type": "string",
+        "minLength": 1
+      },
+      "env": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "os",
+          "arch",
+          "runtime"
+        ],
+        "properties": {
+          "os": {
+            "type": "string"
+          },
+          "arch": {
+            "type": "string"
+          },
+          "runtime": {
+            "type": "string"
+          }
+        }
+      },
+      "timeline": {
+        "type": [
+          "array",
+          "null"
+        ],
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "event",
+            "ts"
+          ],
+          "properties": {
+            "event": {
+              "type": "string"
+            },
+            "ts": {
+              "$ref": "#/$defs/timestamp"
+            },
+            "ref": {
+              "type": "string",
+              "minLength": 1
+            },
+            "relationship": {
+              "$ref": "#/$defs/relationship"
+            }
+          }
+        }
+      }
+    },
+    "$defs": {
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "hex64": {
+        "type": "string",
+        "pattern": "^[a-fA-F0-9]{64}$"
+      },
+      "node_ref": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "kind",
+          "id"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          }
+        }
+      },
+      "relationship": {
+        "description": "gate.md §A7.3 member set; values kept as recorded (not re-normalized).",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "parent_ref": {
+            "$ref": "#/$defs/node_ref"
+          },
+          "entity_refs": {
+            "type": "array",
+            "items": {
+              "$ref": "#/$defs/node_ref"
+            }
+          },
+          "policy_ref": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "policy_id": {
+                "type": "string"
+              },
+              "policy_version": {
+                "type": "string"
+              },
+              "policy_digest": {
+                "type": "string"
+              },
+              "matched_rule_ids": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "agent_chain": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "identity",
+                "role"
+              ],
+              "properties": {
+                "identity": {
+                  "type": "string"
+                },
+                "role": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "edges": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "kind",
+                "from",
+                "to"
+              ],
+              "properties": {
+                "kind": {
+                  "type": "string"
+                },
+                "from": {
+                  "$ref": "#/$defs/node_ref"
+                },
+                "to": {
+                  "$ref": "#/$defs/node_ref"
+                }
+              }
+            }
+          },
+          "parent_record_id": {
+            "type": "string"
+          },
+          "related_record_ids": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "related_entity_ids": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "agent_lineage": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "agent_id"
+              ],
+              "properties": {
+                "agent_id": {
+                  "type": "string"
+                },
+                "delegated_by": {
+                  "type": "string"
+                },
+                "delegation_record_id": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
 } as const;
 
 export type SchemaId = keyof typeof SCHEMAS;

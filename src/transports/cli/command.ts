@@ -7,6 +7,8 @@ export interface OptionSpec {
   readonly flags: string;
   readonly description: string;
   readonly defaultValue?: string | boolean;
+  /** the flag may be given several times; its value is then a string array */
+  readonly repeatable?: boolean;
 }
 
 export interface CommandContext {
@@ -48,4 +50,11 @@ export function optString(ctx: CommandContext, name: string): string {
 /** Reads a boolean flag. */
 export function optBool(ctx: CommandContext, name: string): boolean {
   return ctx.opts[name] === true;
+}
+
+/** Reads a repeatable option (`repeatable: true`); [] when absent. */
+export function optStrings(ctx: CommandContext, name: string): string[] {
+  const v = ctx.opts[name];
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Clock } from '../../runtime/clock.js';
 import { systemClock } from '../../runtime/clock.js';
 import type { Random } from '../../runtime/random.js';
@@ -16,6 +17,8 @@ export interface CliIo {
   readonly random: Random;
   /** whether stderr is a terminal (progress and colour only then) */
   readonly isTty: boolean;
+  /** reads all of standard input (`--call -`); absent = no stdin available */
+  readonly stdin?: () => Uint8Array;
 }
 
 /** The real process: stdout/stderr, cwd, environment, wall clock, OS randomness. */
@@ -28,5 +31,6 @@ export function processIo(): CliIo {
     clock: systemClock,
     random: systemRandom,
     isTty: process.stderr.isTTY === true,
+    stdin: () => readFileSync(0),
   };
 }

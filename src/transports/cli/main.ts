@@ -30,6 +30,16 @@ export function normalizeArgv(argv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * artifacts.md §8: bare `gait`, `gait --version` and `gait -v` are `gait version` (with or without
+ * `--json`).
+ */
+export function versionAlias(args: readonly string[]): string[] {
+  const rest = args.filter((a) => a !== '--json');
+  const isVersion = rest.length === 0 || (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-v'));
+  return isVersion ? ['version', ...(args.includes('--json') ? ['--json'] : [])] : [...args];
+}
+
 function commandLabel(path: readonly string[]): string {
   return path.join(' ');
 }
@@ -51,6 +61,7 @@ function register(program: Command, spec: CommandSpec, state: RunState, io: CliI
   for (const o of spec.options) {
     const opt = new Option(o.flags, o.description);
     if (o.defaultValue !== undefined) opt.default(o.defaultValue);
+    if (o.repeatable === true) opt.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]);
     leaf.addOption(opt);
   }
   leaf.option('--json', 'print one JSON object on one line').option('--explain', 'print what this command does and exit');
@@ -96,7 +107,7 @@ function specFromArgv(args: readonly string[]): CommandSpec | undefined {
 
 /** Runs one gait invocation; returns the process exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = normalizeArgv(argv);
+  const args = versionAlias(normalizeArgv(argv));
   const json = args.includes('--json');
   const correlationId = correlationIdFor(argv, io.env);
   try {
@@ -126,6 +137,7 @@ async function runParsed(args: string[], io: CliIo, json: boolean, correlationId
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.unknownCommand') return unknownCommand(err.message, program, io, json, correlationId);
       const usage = new GaitError('input_usage', usageMessage(err.message), { hint: 'run `gait --help` for usage' });
       return renderError(usage, io, json, correlationId, state.spec ?? specFromArgv(args));
     }
@@ -144,6 +156,17 @@ async function runParsed(args: string[], io: CliIo, json: boolean, correlationId
   if (json) io.stdout(renderJsonLine(withErrorEnvelope(outcome, correlationId)));
   else if (outcome.human.length > 0) io.stdout(`${outcome.human.join('\n')}\n`);
   return outcome.exitCode;
+}
+
+/** artifacts.md §8: `error: unknown command: <x>` plus usage, exit 6 (the envelope under --json). */
+function unknownCommand(message: string, program: Command, io: CliIo, json: boolean, correlationId: string): number {
+  const name = /'([^']*)'/.exec(message)?.[1] ?? '';
+  if (!json) {
+    io.stderr(`error: unknown command: ${name}\n${program.helpInformation()}`);
+    return 6;
+  }
+  const usage = new GaitError('input_usage', `unknown command: ${name}`, { hint: 'run `gait --help` for usage' });
+  return renderError(usage, io, json, correlationId, undefined);
 }
 
 function renderError(err: unknown, io: CliIo, json: boolean, correlationId: string, spec: CommandSpec | undefined): number {

@@ -3,7 +3,9 @@
  * evaluates the example intents in `examples/` against `examples/policy.yaml`, writes a signed trace for
  * each and verifies every trace offline. Exit 0 only when every verdict is the documented one and every
  * trace verifies. Then the approval loop (`demo-approval.ts`): token, one allowed run, a refused
- * replay, the audit record verified.
+ * replay, the audit record verified. Then the evidence loop (`demo-runpack.ts`, artifacts.md §5): the
+ * signed runpack `./gait-out/runpack_run_demo.zip` verified from disk, its ticket footer, and a regress
+ * fixture bootstrapped from it and run. `--policy` runs the §5 policy demo instead (`demo-policy.ts`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -21,6 +23,11 @@ import { EXIT, exitCodeForVerdict } from '../exit.js';
 import { loadCompiledPolicy, loadIntentFile } from '../input.js';
 import { runApprovalLoop } from './demo-approval.js';
 import type { ApprovalLoopStep } from './demo-approval.js';
+import { demoNextCommands, METRICS_OPT_IN, runDemoEvidence } from './demo-runpack.js';
+import type { DemoEvidence } from './demo-runpack.js';
+import { runPolicyDemo } from './demo-policy.js';
+import { GaitError } from '../../../errors/error.js';
+import { optBool } from '../command.js';
 
 /**
  * The examples directory shipped with the package: the nearest `examples/policy.yaml` above this module
@@ -59,7 +66,30 @@ interface DemoStep {
   readonly trace_verified: boolean;
 }
 
+function evidenceLines(e: DemoEvidence, next: readonly string[]): string[] {
+  return [
+    'evidence:',
+    'mode=standard',
+    `run_id=${e.runId}`,
+    `bundle=${e.bundle}`,
+    `ticket_footer=${e.ticketFooter}`,
+    `verify=${e.verify}`,
+    `regress: fixture=${e.regress.fixture} status=${e.regress.status} graders=${e.regress.graders} config=${e.regress.config} junit=${e.regress.junit}`,
+    `next=${next.join(',')}`,
+    `metrics_opt_in=${METRICS_OPT_IN}`,
+  ];
+}
+
+function elapsedMs(ctx: CommandContext, started: ReturnType<CommandContext['io']['clock']['now']>): number {
+  const now = ctx.io.clock.now();
+  return Math.max(0, Math.round((now.seconds - started.seconds) * 1000 + (now.nanos - started.nanos) / 1e6));
+}
+
 async function run(ctx: CommandContext): Promise<CommandOutcome> {
+  if (optBool(ctx, 'durable') && optBool(ctx, 'policy')) throw new GaitError('input_usage', '--durable and --policy are mutually exclusive');
+  if (optBool(ctx, 'durable')) throw new GaitError('input_unsupported_feature', 'gait demo --durable needs durable jobs, which are not supported yet');
+  if (optBool(ctx, 'policy')) return runPolicyDemo(ctx);
+  const started = ctx.io.clock.now();
   const outDir = resolve(ctx.io.cwd, optString(ctx, 'outDir') || 'gait-out/demo');
   const policyPath = join(EXAMPLES_DIR, 'policy.yaml');
   const compiled = loadCompiledPolicy(ctx, policyPath);
@@ -95,10 +125,13 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
       approvalSteps = runApprovalLoop(ctx, compiled, intent, result, signer.key, outDir);
     }
   }
+  const evidence = runDemoEvidence(ctx, signer.key, outDir);
+  const next = demoNextCommands(evidence);
   const ok =
     steps.every((s) => s.verdict === s.expected_verdict && s.trace_verified) &&
     approvalSteps.length > 0 &&
-    approvalSteps.every((s) => s.ok);
+    approvalSteps.every((s) => s.ok) &&
+    evidence.ok;
   const json = {
     ok,
     key_id: signer.key.keyId,
@@ -106,11 +139,27 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
     steps,
     approval_steps: approvalSteps,
     warnings: signer.warnings,
-    next_commands: [
-      `gait trace verify ${steps[0]?.trace_path ?? ''} --json`,
-      `gait gate eval --policy ${relative(ctx.io.cwd, policyPath)} --intent ${relative(ctx.io.cwd, join(EXAMPLES_DIR, 'intents', 'write-release-notes.json'))} --json`,
-      'gait policy init baseline-mediumrisk --out gait.policy.yaml',
-    ],
+    mode: 'standard',
+    run_id: evidence.runId,
+    bundle: evidence.bundle,
+    manifest_digest: evidence.manifestDigest,
+    signature_status: evidence.signatureStatus,
+    ticket_footer: evidence.ticketFooter,
+    verify: evidence.verify,
+    intents_path: evidence.intentsPath,
+    policy_path: evidence.policyPath,
+    regress: {
+      status: evidence.regress.status,
+      fixture: evidence.regress.fixture,
+      graders: evidence.regress.graders,
+      failed: evidence.regress.failed,
+      config: evidence.regress.config,
+      output: evidence.regress.output,
+      junit: evidence.regress.junit,
+    },
+    next_commands: next,
+    metrics_opt_in: METRICS_OPT_IN,
+    duration_ms: elapsedMs(ctx, started),
   };
   const human = [
     `gait demo: policy ${relative(ctx.io.cwd, policyPath)} (digest ${compiled.digest.slice(0, 12)}…), signing key ${signer.key.keyId.slice(0, 12)}…`,
@@ -123,9 +172,10 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
     ...approvalSteps.map(
       (s) => `  ${s.ok ? 'ok ' : 'BAD'} ${s.step.padEnd(36)} ${s.verdict === '' ? '' : `verdict=${s.verdict.padEnd(16)} `}${s.path}${s.reason_codes.length > 0 ? `  [${s.reason_codes.join(',')}]` : ''}`,
     ),
+    ...evidenceLines(evidence, next),
     ok
-      ? 'demo ok: every decision signed and verified offline; the approval was used once and its replay refused'
-      : 'demo FAILED: see the lines marked BAD or VERIFY FAILED',
+      ? 'demo ok: every decision signed and verified offline; the approval was used once and its replay refused; the run is a verified runpack and a passing regress fixture'
+      : 'demo FAILED: see the lines marked BAD or VERIFY FAILED, verify= and regress:',
     ...signer.warnings.map((w) => `warning: ${w}`),
   ];
   return { exitCode: ok ? EXIT.ok : EXIT.internal, json, human };
@@ -133,7 +183,11 @@ async function run(ctx: CommandContext): Promise<CommandOutcome> {
 
 export const demoCommand: CommandSpec = {
   path: ['demo'],
-  summary: 'run the example policy over the example intents (allow, block, require_approval), sign and verify every trace, then approve the write once',
-  options: [{ flags: '--out-dir <dir>', description: 'where to write the demo traces (default gait-out/demo)' }],
+  summary: 'the first-win path: decisions with signed traces, the approval loop, a signed runpack with its ticket footer, and a regress fixture bootstrapped and run',
+  options: [
+    { flags: '--out-dir <dir>', description: 'where to write the demo traces and regress fixture (default gait-out/demo)' },
+    { flags: '--policy', description: 'the policy demo instead: a destructive high-risk call must be blocked' },
+    { flags: '--durable', description: 'the durable-job demo (not supported yet)' },
+  ],
   run,
 };

@@ -1,24 +1,55 @@
 /**
- * Fixture discovery for `gait policy simulate` (gate.md §A12.7): a CSV of files and directories;
- * directories are walked recursively for `.json` files (extension case-insensitive), a listed file
- * must itself be `.json`; paths are cleaned, de-duplicated and sorted by code point.
+ * Corpus discovery for `gait policy simulate` (gate.md §A12.7, extended by issue 4): a CSV of files
+ * and directories. A listed file is an intent fixture (`.json`), a JSONL of intents (`.jsonl`), a
+ * runpack (`.zip`) or a regress config (`.yaml`/`.yml`); a directory holding `fixture.json` is a
+ * regress fixture; any other directory is walked recursively for all of these (extensions
+ * case-insensitive; symlinked directories are not followed). Paths are cleaned, de-duplicated and
+ * sorted by code point.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GaitError } from '../../../errors/error.js';
 import { describeFsError } from '../../../storage/read-input.js';
 import { cleanPath, compareCodePoints, trimSpec } from '../../../schema/v1/text.js';
+
+/** What a corpus path holds. */
+export type CorpusKind = 'intent' | 'intents_jsonl' | 'runpack' | 'regress_config' | 'regress_fixture';
+
+export interface CorpusSource {
+  readonly kind: CorpusKind;
+  /** cleaned, relative to the same base as the user gave it */
+  readonly path: string;
+}
 
 /** The extension as Go's `filepath.Ext` sees it: from the last `.` of the last element (so `.json` counts). */
 function extensionOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot);
+  return dot < 0 ? '' : name.slice(dot).toLowerCase();
 }
 
-function isJsonFile(path: string): boolean {
-  return extensionOf(path).toLowerCase() === '.json';
+/** The kind of a listed file, or undefined for anything else. */
+function listedKind(path: string): CorpusKind | undefined {
+  switch (extensionOf(path)) {
+    case '.json':
+      return 'intent';
+    case '.jsonl':
+      return 'intents_jsonl';
+    case '.zip':
+      return 'runpack';
+    case '.yaml':
+    case '.yml':
+      return 'regress_config';
+    default:
+      return undefined;
+  }
+}
+
+/** The kind of a file met while walking a directory: intents and runpacks only. */
+function walkedKind(name: string): CorpusKind | undefined {
+  const ext = extensionOf(name);
+  return ext === '.json' ? 'intent' : ext === '.zip' ? 'runpack' : undefined;
 }
 
 function statFixture(abs: string, given: string): Stats {
@@ -32,8 +63,12 @@ function statFixture(abs: string, given: string): Stats {
   }
 }
 
-/** Every `.json` file below `dir` (symlinked directories are not followed), as `given`-relative paths. */
-function walkJsonFiles(abs: string, given: string, out: string[]): void {
+function isRegressFixtureDir(abs: string): boolean {
+  return existsSync(join(abs, 'fixture.json'));
+}
+
+/** Every corpus file below `dir` (symlinked directories are not followed), as `given`-relative paths. */
+function walk(abs: string, given: string, out: CorpusSource[]): void {
   let entries;
   try {
     entries = readdirSync(abs, { withFileTypes: true });
@@ -45,34 +80,46 @@ function walkJsonFiles(abs: string, given: string, out: string[]): void {
   }
   for (const entry of entries) {
     const childGiven = `${given}/${entry.name}`;
-    if (entry.isDirectory()) walkJsonFiles(`${abs}/${entry.name}`, childGiven, out);
-    else if (isJsonFile(entry.name)) out.push(cleanPath(childGiven));
+    const childAbs = `${abs}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (isRegressFixtureDir(childAbs)) out.push({ kind: 'regress_fixture', path: cleanPath(childGiven) });
+      else walk(childAbs, childGiven, out);
+      continue;
+    }
+    const kind = walkedKind(entry.name);
+    if (kind !== undefined) out.push({ kind, path: cleanPath(childGiven) });
   }
 }
 
 /**
- * Resolves `--fixtures` to the sorted list of fixture files, as paths relative to the same base as
- * the user gave them (relative paths resolve against `cwd` for reading).
- * @throws GaitError `input_usage` (no fixtures, non-.json file), `input_path` (missing or unreadable path)
+ * Resolves `--fixtures` to the sorted corpus sources, as paths relative to the same base as the user
+ * gave them (relative paths resolve against `cwd` for reading).
+ * @throws GaitError `input_usage` (no fixtures, a listed file of another kind), `input_path` (missing or unreadable path)
  */
-export function resolveFixturePaths(csv: string, cwd: string): string[] {
+export function resolveCorpusSources(csv: string, cwd: string): CorpusSource[] {
   const inputs = csv
     .split(',')
     .map(trimSpec)
     .filter((item) => item !== '');
   if (inputs.length === 0) throw new GaitError('input_usage', 'missing required --fixtures <csv files/dirs>');
-  const found: string[] = [];
+  const found: CorpusSource[] = [];
   for (const given of inputs) {
     const abs = resolve(cwd, given);
     if (statFixture(abs, given).isDirectory()) {
-      walkJsonFiles(abs, given, found);
+      if (isRegressFixtureDir(abs)) found.push({ kind: 'regress_fixture', path: cleanPath(given) });
+      else walk(abs, given, found);
       continue;
     }
     const cleaned = cleanPath(given);
-    if (!isJsonFile(cleaned)) throw new GaitError('input_usage', `fixture file must be .json: \`${cleaned}\``);
-    found.push(cleaned);
+    const kind = listedKind(cleaned);
+    if (kind === undefined) {
+      throw new GaitError('input_usage', `fixture file must be .json (intent), .jsonl (intents), .zip (runpack) or .yaml (regress config): \`${cleaned}\``);
+    }
+    found.push({ kind, path: cleaned });
   }
-  const paths = [...new Set(found)].sort(compareCodePoints);
-  if (paths.length === 0) throw new GaitError('input_usage', 'no intent fixtures discovered from --fixtures');
-  return paths;
+  const byPath = new Map<string, CorpusSource>();
+  for (const source of found) if (!byPath.has(source.path)) byPath.set(source.path, source);
+  const sources = [...byPath.values()].sort((a, b) => compareCodePoints(a.path, b.path));
+  if (sources.length === 0) throw new GaitError('input_usage', 'no intent fixtures discovered from --fixtures');
+  return sources;
 }

@@ -1,7 +1,9 @@
 /**
  * `gait policy simulate --policy <candidate> --baseline <baseline> --fixtures <csv>` (gate.md §A12.7):
- * runs the `policy test` logic for every fixture under both policies, lists what changed and
- * recommends a rollout stage. Always exit 0 once evaluated.
+ * runs the `policy test` logic for every recorded call under both policies, lists what changed,
+ * groups the verdict changes by tool and reason (`decision_diff`) and recommends a rollout stage.
+ * The corpus may hold intent files, JSONL intents, runpacks and regress fixtures
+ * (`policy-corpus.ts`, issue 4). Always exit 0 once evaluated.
  */
 import { GaitError } from '../../../errors/error.js';
 import type { CompiledPolicy } from '../../../policy/compile.js';
@@ -11,10 +13,14 @@ import { compareCodePoints } from '../../../schema/v1/text.js';
 import type { CommandContext, CommandOutcome, CommandSpec } from '../command.js';
 import { optString } from '../command.js';
 import { EXIT } from '../exit.js';
-import { loadCompiledPolicy, readIntentJson } from '../input.js';
+import { loadCompiledPolicy } from '../input.js';
 import type { JsonOut } from '../output.js';
 import { omitEmpty } from '../output.js';
-import { resolveFixturePaths } from './policy-fixtures.js';
+import { decisionDiffLine, groupVerdictChanges, toDecisionDiffJson } from '../../../artifacts/regress/decision-diff.js';
+import { createProgress } from '../progress.js';
+import { loadCorpus } from './policy-corpus.js';
+import type { CorpusCall } from './policy-corpus.js';
+import { resolveCorpusSources } from './policy-fixtures.js';
 import { MAX_INPUT_OPTION } from './policy-options.js';
 import type { PolicyTestRun } from './policy-test-run.js';
 import { normalizeFixtureIntent, runPolicyTest } from './policy-test-run.js';
@@ -23,6 +29,7 @@ export type Recommendation = 'enforce' | 'observe' | 'require_approval';
 
 interface FixtureComparison {
   readonly path: string;
+  readonly toolName: string;
   readonly baseline: PolicyTestRun;
   readonly candidate: PolicyTestRun;
 }
@@ -62,6 +69,7 @@ function changedEntry(c: FixtureComparison): JsonOut {
   return omitEmpty(
     {
       fixture_path: c.path,
+      tool_name: c.toolName,
       intent_digest: c.baseline.intentDigest,
       baseline_verdict: c.baseline.verdict,
       candidate_verdict: c.candidate.verdict,
@@ -73,7 +81,7 @@ function changedEntry(c: FixtureComparison): JsonOut {
       candidate_matched_rule: c.candidate.matchedRule,
       changed: true,
     },
-    ['fixture_path', 'intent_digest', 'baseline_verdict', 'candidate_verdict', 'changed'],
+    ['fixture_path', 'tool_name', 'intent_digest', 'baseline_verdict', 'candidate_verdict', 'changed'],
   );
 }
 
@@ -83,37 +91,65 @@ function requireFlag(ctx: CommandContext, name: string, usage: string): string {
   return value;
 }
 
-function compareFixture(ctx: CommandContext, path: string, policies: [CompiledPolicy, CompiledPolicy], at: Timestamp): FixtureComparison {
-  const intent = normalizeFixtureIntent(readIntentJson(ctx, path), path);
-  return { path, baseline: runPolicyTest(policies[0], intent, at, path), candidate: runPolicyTest(policies[1], intent, at, path) };
+function compareCall(call: CorpusCall, policies: [CompiledPolicy, CompiledPolicy], at: Timestamp): FixtureComparison {
+  const { path } = call;
+  const intent = normalizeFixtureIntent(call.raw, path);
+  return { path, toolName: intent.toolName, baseline: runPolicyTest(policies[0], intent, at, path), candidate: runPolicyTest(policies[1], intent, at, path) };
+}
+
+function compareAll(ctx: CommandContext, calls: readonly CorpusCall[], policies: [CompiledPolicy, CompiledPolicy], at: Timestamp): FixtureComparison[] {
+  const progress = createProgress(ctx.io, { json: ctx.json, title: 'simulate', minTotal: 200 });
+  try {
+    return calls.map((call, i) => {
+      const result = compareCall(call, policies, at);
+      progress.update(i + 1, calls.length);
+      return result;
+    });
+  } finally {
+    progress.finish();
+  }
 }
 
 async function run(ctx: CommandContext): Promise<CommandOutcome> {
   const candidatePath = requireFlag(ctx, 'policy', '--policy <candidate_policy.yaml>');
   const baselinePath = requireFlag(ctx, 'baseline', '--baseline <baseline_policy.yaml>');
-  const fixtures = resolveFixturePaths(optString(ctx, 'fixtures'), ctx.io.cwd);
+  const sources = resolveCorpusSources(optString(ctx, 'fixtures'), ctx.io.cwd);
   const candidate = loadCompiledPolicy(ctx, candidatePath);
   const baseline = loadCompiledPolicy(ctx, baselinePath);
-  const at = ctx.io.clock.now();
-  const results = fixtures.map((path) => compareFixture(ctx, path, [baseline, candidate], at));
+  const corpus = loadCorpus(ctx, sources);
+  if (corpus.calls.length === 0) throw new GaitError('input_usage', 'no intent fixtures discovered from --fixtures');
+  const results = compareAll(ctx, corpus.calls, [baseline, candidate], ctx.io.clock.now());
   const changed = results.filter((r) => isChanged(r.baseline, r.candidate));
   const recommendation = recommendRollout(
     changed.map((c) => ({ baselineVerdict: c.baseline.verdict, candidateVerdict: c.candidate.verdict })),
   );
-  const summary = `policy simulate fixtures=${fixtures.length} changed=${changed.length} recommendation=${recommendation}`;
+  const groups = groupVerdictChanges(
+    changed.map((c) => ({
+      source: c.path,
+      toolName: c.toolName,
+      baselineVerdict: c.baseline.verdict,
+      candidateVerdict: c.candidate.verdict,
+      candidateReasonCodes: c.candidate.reasonCodes,
+    })),
+  );
+  const total = results.length;
+  const summary = `policy simulate fixtures=${total} changed=${changed.length} recommendation=${recommendation}`;
   const json = omitEmpty({
     ok: true,
     baseline_policy_digest: baseline.digest,
     candidate_policy_digest: candidate.digest,
-    fixtures_total: fixtures.length,
+    fixtures_total: total,
     changed_fixtures: changed.length,
     baseline_verdicts: verdictCounts(results.map((r) => r.baseline.verdict)),
     candidate_verdicts: verdictCounts(results.map((r) => r.candidate.verdict)),
     recommendation,
     summary,
     changed: changed.map(changedEntry),
+    decision_diff: groups.map(toDecisionDiffJson),
+    warnings: corpus.warnings,
   });
-  return { exitCode: EXIT.ok, json, human: [summary] };
+  const human = [summary, ...groups.map((g) => `  ${decisionDiffLine(g)}`), ...corpus.warnings.map((w) => `warning: ${w}`)];
+  return { exitCode: EXIT.ok, json, human };
 }
 
 export const policySimulateCommand: CommandSpec = {
@@ -122,7 +158,7 @@ export const policySimulateCommand: CommandSpec = {
   options: [
     { flags: '--policy <path>', description: 'candidate policy YAML file' },
     { flags: '--baseline <path>', description: 'baseline policy YAML file' },
-    { flags: '--fixtures <csv>', description: 'comma-separated fixture files and directories (walked for .json)' },
+    { flags: '--fixtures <csv>', description: 'comma-separated corpus: intent .json, .jsonl intents, runpack .zip, regress fixture dirs, gait.yaml (directories walked)' },
     MAX_INPUT_OPTION,
   ],
   run,

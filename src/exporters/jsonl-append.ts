@@ -1,0 +1,184 @@
+/**
+ * The JSONL append discipline of mcp-and-export.md §6.3, for every JSONL export (decision events,
+ * OTEL-style lines, `--intents-out`):
+ * - lock `<path>.lock` by exclusive create, retry every 10 ms, give up after 30 s, a lock older than
+ *   2 min is stale;
+ * - under the lock, a non-empty file whose last byte is not `\n` first gets a `\n` (the torn fragment
+ *   stays a separate invalid line; warning `export_partial_line_terminated`), then the line plus `\n`
+ *   in one write, fsync of the file, and of the directory when the file was created or rotated;
+ * - files are created 0600 and never truncated; optional rotation by size (§12).
+ */
+import { basename, dirname, join } from 'node:path';
+import { GaitError } from '../errors/error.js';
+import { formatTimestamp } from '../runtime/timestamp.js';
+import type { Timestamp } from '../runtime/timestamp-type.js';
+import { ensureDir } from '../storage/atomic-write.js';
+import { withFileLock } from '../storage/ledger/file-lock.js';
+import { describeFsError } from '../storage/read-input.js';
+import type { AppendFs } from './fs-port.js';
+import { nodeAppendFs } from './fs-port.js';
+
+export const PARTIAL_LINE_WARNING = 'export_partial_line_terminated';
+
+export interface AppendOptions {
+  /** injected file system (tests); default `node:fs` */
+  readonly fs?: AppendFs;
+  /** rotate when appending would exceed this many bytes (0 = off; `--export-max-bytes`) */
+  readonly maxBytes?: number;
+  /** keep this many newest rotated files (0 = all; `--export-max-files`) */
+  readonly maxFiles?: number;
+  /** rotation timestamp source (UTC wall clock) */
+  readonly now?: () => Timestamp;
+  /** lock timings (defaults 10 ms / 30 s / 2 min, §6.3) */
+  readonly lockRetryMs?: number;
+  readonly lockTimeoutMs?: number;
+  readonly lockStaleMs?: number;
+}
+
+export interface AppendResult {
+  /** `export_partial_line_terminated` when a torn last line was terminated first */
+  readonly warnings: readonly string[];
+  readonly created: boolean;
+  /** the rotated file, when this append rotated */
+  readonly rotatedTo: string | undefined;
+}
+
+const NEWLINE = new Uint8Array([0x0a]);
+
+function exportError(path: string, err: unknown): GaitError {
+  if (err instanceof GaitError) {
+    // Lock contention stays `storage_contention`; other storage errors become export I/O errors.
+    if (err.code !== 'storage_io') return err;
+    return new GaitError('export_io', err.message, { details: { ...err.details, path }, cause: err });
+  }
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  const reason = errno === 'ENOSPC' ? 'no space left on device (ENOSPC)' : describeFsError(err);
+  return new GaitError('export_io', `cannot append to \`${path}\`: ${reason}`, {
+    details: { path, ...(errno === undefined ? {} : { errno }) },
+    cause: err,
+  });
+}
+
+function writeAll(fs: AppendFs, fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+}
+
+function fsyncDir(fs: AppendFs, dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on directories; the new entry's durability is then best effort.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function lastByteIsNewline(fs: AppendFs, fd: number, size: number): boolean {
+  const buf = new Uint8Array(1);
+  return fs.readSync(fd, buf, 0, 1, size - 1) === 1 && buf[0] === 0x0a;
+}
+
+/** `<path>.<UTC YYYYMMDDTHHMMSS.nnnnnnnnnZ>`, `-<k>` on collision (never overwriting). */
+function rotationTarget(fs: AppendFs, path: string, now: Timestamp): string {
+  const text = formatTimestamp({ ...now, offsetMinutes: 0 });
+  const date = text.slice(0, 19).replace(/[-:]/g, '');
+  const stamp = `${date}.${String(now.nanos).padStart(9, '0')}Z`;
+  // Same stamp: the next free suffix above every existing one, so names stay in age order even
+  // after older rotations were pruned.
+  const prefix = `${basename(path)}.${stamp}`;
+  let max = -1;
+  for (const name of fs.readdirSync(dirname(path))) {
+    if (name === prefix) max = Math.max(max, 0);
+    const m = name.startsWith(`${prefix}-`) ? /^-(\d+)$/.exec(name.slice(prefix.length)) : null;
+    if (m !== null) max = Math.max(max, Number(m[1]));
+  }
+  return max < 0 ? `${path}.${stamp}` : `${path}.${stamp}-${max + 1}`;
+}
+
+const ROTATED = /^\d{8}T\d{6}\.\d{9}Z(-\d+)?$/;
+
+/** Oldest first: by stamp, then by numeric collision suffix (none = 0). */
+function byRotationAge(a: string, b: string): number {
+  const key = (name: string): [string, number] => {
+    const m = /\.(\d{8}T\d{6}\.\d{9}Z)(?:-(\d+))?$/.exec(name);
+    return [m?.[1] ?? '', Number(m?.[2] ?? 0)];
+  };
+  const [sa, ka] = key(a);
+  const [sb, kb] = key(b);
+  return sa < sb ? -1 : sa > sb ? 1 : ka - kb;
+}
+
+function pruneRotated(fs: AppendFs, path: string, keep: number): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  const rotated = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && ROTATED.test(name.slice(prefix.length)))
+    .sort(byRotationAge);
+  for (const name of rotated.slice(0, Math.max(0, rotated.length - keep))) fs.unlinkSync(join(dir, name));
+}
+
+function systemNow(): Timestamp {
+  const ms = Date.now();
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000, offsetMinutes: 0 };
+}
+
+/** Opens (creating 0600 when missing) for append; fchmod so the umask cannot change the mode. */
+function openAppend(fs: AppendFs, path: string): { fd: number; created: boolean } {
+  const created = !fs.existsSync(path);
+  const fd = fs.openSync(path, 'a+', 0o600);
+  if (created) fs.fchmodSync(fd, 0o600);
+  return { fd, created };
+}
+
+function appendUnderLock(fs: AppendFs, path: string, bytes: Uint8Array, options: AppendOptions): AppendResult {
+  const warnings: string[] = [];
+  let rotatedTo: string | undefined;
+  let { fd, created } = openAppend(fs, path);
+  try {
+    let size = fs.fstatSync(fd).size;
+    const maxBytes = options.maxBytes ?? 0;
+    if (maxBytes > 0 && size > 0 && size + bytes.length > maxBytes) {
+      fs.closeSync(fd);
+      rotatedTo = rotationTarget(fs, path, (options.now ?? systemNow)());
+      fs.renameSync(path, rotatedTo);
+      ({ fd, created } = openAppend(fs, path));
+      size = 0;
+      if ((options.maxFiles ?? 0) > 0) pruneRotated(fs, path, options.maxFiles ?? 0);
+    }
+    if (size > 0 && !lastByteIsNewline(fs, fd, size)) {
+      writeAll(fs, fd, NEWLINE);
+      warnings.push(PARTIAL_LINE_WARNING);
+    }
+    writeAll(fs, fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (created || rotatedTo !== undefined) fsyncDir(fs, dirname(path));
+  return { warnings, created, rotatedTo };
+}
+
+/**
+ * Appends one line (`line` must not contain `\n`; one is added) under the §6.3 discipline.
+ * @throws GaitError `export_io` naming the path (ENOSPC, permission, …), `storage_contention` when the
+ *   lock stays busy for 30 s, `internal_failure` for a line with a newline
+ */
+export function appendJsonlLine(path: string, line: string, options: AppendOptions = {}): AppendResult {
+  if (line.includes('\n')) throw new GaitError('internal_failure', 'a JSONL line must not contain a newline');
+  const fs = options.fs ?? nodeAppendFs;
+  const bytes = Buffer.from(`${line}\n`, 'utf8');
+  try {
+    ensureDir(dirname(path));
+    return withFileLock(`${path}.lock`, () => appendUnderLock(fs, path, bytes, options), {
+      retryMs: options.lockRetryMs ?? 10,
+      timeoutMs: options.lockTimeoutMs ?? 30_000,
+      staleMs: options.lockStaleMs ?? 120_000,
+    });
+  } catch (err) {
+    throw exportError(path, err);
+  }
+}

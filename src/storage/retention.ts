@@ -1,0 +1,171 @@
+/**
+ * Retention of per-request artifacts (mcp-and-export.md §5.6 "Retention"): per class, over regular
+ * files matched by lowercased name, files older than max-age are deleted and beyond max-count the
+ * newest by mtime are kept (ties: larger path first). `maxBytes` (extension) also keeps the newest
+ * files whose total size fits. The directory is scanned at start and every `rescanMs`; in between,
+ * files this process writes are tracked in memory, so applying retention after each request costs
+ * no directory listing.
+ */
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeFsError } from './read-input.js';
+
+export type RetentionClassName = 'trace' | 'runpack' | 'pack' | 'session';
+
+/** §5.6: which file names belong to a class (lowercased name). */
+export function retentionMatches(cls: RetentionClassName, fileName: string): boolean {
+  const lowered = fileName.trim().toLowerCase();
+  switch (cls) {
+    case 'trace':
+      return lowered.endsWith('.json') && lowered.includes('trace');
+    case 'runpack':
+      return lowered.endsWith('.zip') && (lowered.startsWith('runpack_') || lowered.includes('_cp_'));
+    case 'pack':
+      return lowered.endsWith('.zip') && lowered.startsWith('pack_');
+    case 'session':
+      return lowered.endsWith('.json') || lowered.endsWith('.jsonl') || lowered.endsWith('.state');
+    default: {
+      const never: never = cls;
+      return never;
+    }
+  }
+}
+
+export interface RetentionLimits {
+  /** milliseconds; 0 disables */
+  readonly maxAgeMs: number;
+  /** 0 disables */
+  readonly maxCount: number;
+  /** total bytes; 0 disables (extension) */
+  readonly maxBytes: number;
+}
+
+export interface RetentionOutcome {
+  readonly removedAge: number;
+  readonly removedCount: number;
+  readonly removedBytes: number;
+  /** '' when none */
+  readonly error: string;
+}
+
+interface Tracked {
+  readonly path: string;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+/** Oldest first; among equal mtimes the smaller path first (so the larger path is kept, §5.6). */
+function olderFirst(a: Tracked, b: Tracked): number {
+  if (a.mtimeMs !== b.mtimeMs) return a.mtimeMs - b.mtimeMs;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+export interface RetentionOptions {
+  readonly rescanMs?: number;
+  /** wall clock in ms (tests pass a fixed one) */
+  readonly nowMs?: () => number;
+}
+
+/** One retention class over one directory. */
+export class RetentionClass {
+  readonly name: RetentionClassName;
+  readonly dir: string;
+  readonly limits: RetentionLimits;
+  private files: Tracked[] = [];
+  private totalBytes = 0;
+  private lastScanMs = Number.NEGATIVE_INFINITY;
+  private readonly rescanMs: number;
+  private readonly nowMs: () => number;
+
+  constructor(name: RetentionClassName, dir: string, limits: RetentionLimits, options: RetentionOptions = {}) {
+    this.name = name;
+    this.dir = dir;
+    this.limits = limits;
+    this.rescanMs = options.rescanMs ?? 30_000;
+    this.nowMs = options.nowMs ?? (() => Date.now());
+  }
+
+  /** Whether any limit is set (otherwise nothing is tracked or removed). */
+  get enabled(): boolean {
+    return this.limits.maxAgeMs > 0 || this.limits.maxCount > 0 || this.limits.maxBytes > 0;
+  }
+
+  /** Records a file this process just wrote (newest). */
+  noteWritten(path: string, size: number): void {
+    if (!this.enabled) return;
+    const entry = { path, mtimeMs: this.nowMs(), size };
+    const last = this.files[this.files.length - 1];
+    this.files.push(entry);
+    if (last !== undefined && olderFirst(last, entry) > 0) this.files.sort(olderFirst);
+    this.totalBytes += size;
+  }
+
+  /**
+   * Lists the directory again (files written or removed by others), without blocking the event loop.
+   * Files noted while the listing runs are kept.
+   * @throws Error with the fs reason
+   */
+  async rescan(): Promise<void> {
+    const started = this.nowMs();
+    this.lastScanMs = started;
+    const names = (await readdir(this.dir, { withFileTypes: true })).filter((e) => e.isFile() && retentionMatches(this.name, e.name)).map((e) => e.name);
+    const found: Tracked[] = [];
+    const stats = await Promise.allSettled(names.map(async (name) => ({ path: join(this.dir, name), st: await stat(join(this.dir, name)) })));
+    for (const r of stats) if (r.status === 'fulfilled') found.push({ path: r.value.path, mtimeMs: r.value.st.mtimeMs, size: r.value.st.size });
+    const listed = new Set(found.map((f) => f.path));
+    for (const f of this.files) if (!listed.has(f.path) && f.mtimeMs >= started) found.push(f);
+    this.files = found.sort(olderFirst);
+    this.totalBytes = found.reduce((n, f) => n + f.size, 0);
+  }
+
+  /** Picks the files to remove now, oldest first, and forgets them. */
+  private select(now: number): { age: Tracked[]; count: Tracked[]; bytes: Tracked[] } {
+    const { maxAgeMs, maxCount, maxBytes } = this.limits;
+    const age: Tracked[] = [];
+    const count: Tracked[] = [];
+    const bytes: Tracked[] = [];
+    let head = 0;
+    const left = (): number => this.files.length - head;
+    const take = (into: Tracked[]): void => {
+      const f = this.files[head] as Tracked;
+      head += 1;
+      this.totalBytes -= f.size;
+      into.push(f);
+    };
+    while (maxAgeMs > 0 && left() > 0 && now - (this.files[head] as Tracked).mtimeMs > maxAgeMs) take(age);
+    while (maxCount > 0 && left() > maxCount) take(count);
+    while (maxBytes > 0 && left() > 0 && this.totalBytes > maxBytes) take(bytes);
+    if (head > 0) this.files = this.files.slice(head);
+    return { age, count, bytes };
+  }
+
+  /** Applies the limits; never throws (errors are reported in the outcome). */
+  async apply(): Promise<RetentionOutcome> {
+    const none = { removedAge: 0, removedCount: 0, removedBytes: 0, error: '' };
+    if (!this.enabled) return none;
+    const now = this.nowMs();
+    try {
+      if (now - this.lastScanMs >= this.rescanMs) await this.rescan();
+    } catch (err) {
+      return { ...none, error: describeFsError(err) };
+    }
+    const picked = this.select(now);
+    const all = [...picked.age, ...picked.count, ...picked.bytes];
+    const results = await Promise.allSettled(all.map((f) => unlink(f.path)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && (r.reason as NodeJS.ErrnoException).code !== 'ENOENT');
+    return {
+      removedAge: picked.age.length,
+      removedCount: picked.count.length,
+      removedBytes: picked.bytes.length,
+      error: failure === undefined ? '' : describeFsError(failure.reason),
+    };
+  }
+}
+
+/** The §5.6 warning for one class, or undefined when nothing happened. */
+export function retentionWarning(cls: RetentionClass, outcome: RetentionOutcome): string | undefined {
+  if (outcome.error !== '') return `retention_${cls.name}_error=${outcome.error}`;
+  if (outcome.removedAge === 0 && outcome.removedCount === 0 && outcome.removedBytes === 0) return undefined;
+  const base = `retention_${cls.name}_removed_age=${outcome.removedAge} removed_count=${outcome.removedCount}`;
+  return cls.limits.maxBytes > 0 ? `${base} removed_bytes=${outcome.removedBytes}` : base;
+}

@@ -1,0 +1,228 @@
+/**
+ * One evaluate request of the decision service (mcp-and-export.md §5.5, §5.6): request checks, then
+ * §4 steps 1-10 through the proxy's `decideToolCall` (decode with the request's adapter, boundary and
+ * OAuth rules, gate pipeline + trust, emergency stop, run id), then the signed trace written under
+ * the trace directory, exports and retention. Errors are thrown (classified by `http-errors.ts`);
+ * decisions are returned.
+ */
+import { dirname, resolve } from 'node:path';
+import { applyEmergencyStop, EMERGENCY_STOP_PREEMPTED } from '../../artifacts/mcp/emergency-stop.js';
+import type { JobStopState } from '../../artifacts/mcp/emergency-stop.js';
+import { runMcpEval } from '../../artifacts/mcp/evaluate-call.js';
+import type { SigningKey } from '../../crypto/keys.js';
+import type { DecisionExporter } from '../../exporters/types.js';
+import type { Profile } from '../../policy/profile.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Timestamp } from '../../runtime/timestamp-type.js';
+import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
+import { normalizeIntent } from '../../schema/v1/intent.js';
+import { trimSpec } from '../../schema/v1/text.js';
+import { parseToolCall, resolveRunId } from '../../schema/v1/tool-call/index.js';
+import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js';
+import { writeFileAtomicAsync } from '../../storage/atomic-write-async.js';
+import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
+import type { LivePolicy } from '../../storage/policy-reloader.js';
+import type { RetentionClass } from '../../storage/retention.js';
+import { retentionWarning } from '../../storage/retention.js';
+import { exitCodeForVerdict } from '../cli/exit.js';
+import { appendJsonlLine } from '../../exporters/jsonl-append.js';
+import { decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../mcp/proxy.js';
+import type { ProxyDecision } from '../mcp/proxy.js';
+import { badRequest } from './http-errors.js';
+import type { EvaluateRequest } from './request.js';
+
+/** What the service hands every request; `live` is captured once per request (§5.3). */
+export interface EvaluateContext {
+  readonly live: LivePolicy;
+  readonly signingKey: SigningKey;
+  readonly clock: Clock;
+  /** unique, strictly increasing artifact timestamps */
+  readonly artifactTime: () => Timestamp;
+  readonly defaultAdapter: string;
+  readonly profile: Profile;
+  readonly allowClientArtifactPaths: boolean;
+  readonly traceDir: string;
+  readonly cwd: string;
+  readonly contextEnvelope: ContextEnvelope | undefined;
+  readonly producerVersion: string;
+  readonly correlationId: string;
+  /** the job status port of §4 step 7 */
+  readonly jobState: (jobId: string) => JobStopState;
+  /** writes the blocked-dispatch record of an emergency-stopped job; returns a warning or '' */
+  readonly recordBlockedDispatch: (decision: ProxyDecision) => string;
+  readonly exporters: readonly DecisionExporter[];
+  /** `--intents-out` (§4 step 13); '' when off */
+  readonly intentsOut: string;
+  readonly exportPaths: { readonly log: string; readonly otel: string };
+  readonly includeArgsInExports: boolean;
+  readonly retention: readonly RetentionClass[];
+  readonly traceRetention: RetentionClass | undefined;
+  /** shares directory fsyncs between concurrent trace writes */
+  readonly syncer: DirectorySyncer;
+}
+
+export interface EvaluateOutcome {
+  readonly decision: ProxyDecision;
+  readonly body: Record<string, unknown>;
+}
+
+function refusePaths(req: EvaluateRequest, ctx: EvaluateContext): void {
+  const fields: [string, string][] = [
+    ['trace_path', req.tracePath],
+    ['runpack_out', req.runpackOut],
+    ['pack_out', req.packOut],
+    ['session_journal', req.sessionJournal],
+  ];
+  for (const [field, value] of fields) {
+    if (value !== '' && !ctx.allowClientArtifactPaths) throw badRequest(`request.${field} is not allowed by server configuration`, 'input_path');
+  }
+  // Runpacks, packs and session journals are not produced by `mcp serve` yet (no --runpack-dir/--pack-dir).
+  for (const [field, value] of fields.slice(1)) {
+    if (value !== '') throw badRequest(`request.${field} is not supported yet`, 'input_unsupported_feature');
+  }
+  if (req.emitPack) throw badRequest('request.emit_pack requires server --pack-dir', 'input_usage');
+  if (req.tracePath !== '') assertSafeRelativePath(req.tracePath, 'trace');
+}
+
+function elapsedMs(start: Timestamp, end: Timestamp): number {
+  const ms = (end.seconds - start.seconds) * 1000 + (end.nanos - start.nanos) / 1e6;
+  return ms > 0 ? Math.floor(ms) : 0;
+}
+
+/**
+ * Extension: a ready IntentRequest, evaluated as a call would be after §2 (gate pipeline, trust with
+ * no server identity, emergency stop), so one output builder serves both request kinds.
+ */
+function decideIntent(req: EvaluateRequest, ctx: EvaluateContext, startedAt: Timestamp): ProxyDecision {
+  const intent = normalizeIntent(req.intent);
+  const evaluated = runMcpEval({
+    compiled: ctx.live.compiled,
+    intent,
+    server: undefined,
+    trustSnapshot: ctx.live.trust,
+    gate: gateOptions(ctx),
+  });
+  const prepared = evaluated.gate.decision.intent ?? intent;
+  const stop = applyEmergencyStop(evaluated, ctx.jobState(prepared.context.jobId), ctx.signingKey);
+  const decidedAt = ctx.clock.now();
+  return {
+    adapter: 'mcp',
+    call: parseToolCall('mcp', { name: prepared.toolName }),
+    intent: prepared,
+    result: stop.result,
+    runId: resolveRunId(req.runId, prepared.context.runId, evaluated.gate.decision.intentDigest),
+    emergencyStopped: stop.preempted,
+    warnings: stop.warnings,
+    decisionLatencyMs: elapsedMs(startedAt, decidedAt),
+    decidedAt,
+  };
+}
+
+function gateOptions(ctx: EvaluateContext): Parameters<typeof runMcpEval>[0]['gate'] {
+  return {
+    evaluationTime: ctx.clock.now(),
+    clock: ctx.clock,
+    signingKey: ctx.signingKey,
+    producerVersion: ctx.producerVersion,
+    correlationId: ctx.correlationId,
+    simulate: false,
+    ...(ctx.contextEnvelope === undefined ? {} : { contextEnvelope: ctx.contextEnvelope }),
+  };
+}
+
+function decide(req: EvaluateRequest, ctx: EvaluateContext): ProxyDecision {
+  const startedAt = ctx.clock.now();
+  if (req.call === undefined || Object.keys(req.call).length === 0) return decideIntent(req, ctx, startedAt);
+  return decideToolCall({
+    adapter: req.adapter === '' ? ctx.defaultAdapter : req.adapter,
+    payload: req.call,
+    profile: ctx.profile,
+    compiled: ctx.live.compiled,
+    trustSnapshot: ctx.live.trust,
+    contextEnvelope: ctx.contextEnvelope,
+    signingKey: ctx.signingKey,
+    clock: ctx.clock,
+    correlationId: ctx.correlationId,
+    producerVersion: ctx.producerVersion,
+    runId: req.runId,
+    // §5.6: the request's session id wins over the call's.
+    ...(trimSpec(req.sessionId) === '' ? {} : { contextOverrides: { sessionId: req.sessionId } }),
+    jobState: ctx.jobState,
+    startedAt,
+  });
+}
+
+async function writeTrace(decision: ProxyDecision, req: EvaluateRequest, ctx: EvaluateContext): Promise<string> {
+  const shown = req.tracePath !== '' ? req.tracePath : `${ctx.traceDir}/${defaultTraceFileName(decision.runId, ctx.artifactTime())}`;
+  const text = `${JSON.stringify(decision.result.trace, null, 2)}\n`;
+  const target = resolve(ctx.cwd, shown);
+  // The trace directory exists since startup; a client path (--allow-client-artifact-paths) may not.
+  if (req.tracePath !== '') ensureDir(dirname(target));
+  await writeFileAtomicAsync(target, text, { mode: 0o600, syncer: ctx.syncer });
+  if (req.tracePath === '') ctx.traceRetention?.noteWritten(target, Buffer.byteLength(text));
+  return shown;
+}
+
+function exportDecision(decision: ProxyDecision, tracePath: string, ctx: EvaluateContext): string[] {
+  if (ctx.exporters.length === 0) return [];
+  const event = proxyDecisionEvent(decision, { tracePath, producerVersion: ctx.producerVersion, includeArgs: ctx.includeArgsInExports });
+  const warnings: string[] = [];
+  for (const exporter of ctx.exporters) {
+    const outcome = exporter.export(event);
+    warnings.push(...outcome.warnings);
+    if (outcome.status === 'failed' || outcome.status === 'dropped') warnings.push(`export_failed=${exporter.name}: ${outcome.error}`);
+  }
+  return warnings;
+}
+
+/**
+ * §4 step 13: one `{intent_id, intent}` line per decision (append discipline §6.3, 0600). A failure is
+ * a warning here: the decision stands and the trace is written (the proxy exits 1 instead).
+ */
+function appendIntent(decision: ProxyDecision, ctx: EvaluateContext): string[] {
+  try {
+    return [...appendJsonlLine(resolve(ctx.cwd, ctx.intentsOut), JSON.stringify(intentsOutLine(decision))).warnings];
+  } catch (err) {
+    return [`intents_out_failed=${err instanceof Error ? err.message : String(err)}`];
+  }
+}
+
+async function applyRetention(ctx: EvaluateContext): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const cls of ctx.retention) {
+    const w = retentionWarning(cls, await cls.apply());
+    if (w !== undefined) warnings.push(w);
+  }
+  return warnings;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * Evaluates one decoded request.
+ * @throws HttpError (400 request checks), GaitError (`input_*` → 400, `storage_io` → 500, …)
+ */
+export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext): Promise<EvaluateOutcome> {
+  refusePaths(req, ctx);
+  const decision = decide(req, ctx);
+  const tracePath = await writeTrace(decision, req, ctx);
+  const warnings: string[] = [];
+  if (decision.emergencyStopped && decision.result.reasonCodes.includes(EMERGENCY_STOP_PREEMPTED)) {
+    const w = ctx.recordBlockedDispatch(decision);
+    if (w !== '') warnings.push(w);
+  }
+  if (ctx.intentsOut !== '') warnings.push(...appendIntent(decision, ctx));
+  warnings.push(...exportDecision(decision, tracePath, ctx));
+  warnings.push(...(await applyRetention(ctx)));
+  const output = toProxyOutput(decision, { tracePath, logExport: ctx.exportPaths.log, otelExport: ctx.exportPaths.otel, warnings });
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(output)) if (key === 'ok' || key === 'executed' || !isEmpty(value)) body[key] = value;
+  if (req.call === undefined || Object.keys(req.call).length === 0) body['adapter'] = 'intent';
+  // §5.6: the request's session id wins over the intent's.
+  const sessionId = trimSpec(req.sessionId);
+  if (sessionId !== '') body['session_id'] = sessionId;
+  body['exit_code'] = exitCodeForVerdict(decision.result.verdict);
+  return { decision, body };
+}

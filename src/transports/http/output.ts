@@ -1,0 +1,9 @@
+/** HTTP statuses of evaluated decisions (mcp-and-export.md §5.7). */
+
+/** `compat` answers 200 for every verdict; `strict` answers block 403, require_approval and dry_run 409. */
+export function verdictStatus(mode: 'compat' | 'strict', verdict: string): number {
+  if (mode === 'compat') return 200;
+  if (verdict === 'block') return 403;
+  if (verdict === 'require_approval' || verdict === 'dry_run') return 409;
+  return 200;
+}

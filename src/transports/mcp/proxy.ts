@@ -1,0 +1,243 @@
+/**
+ * The one-shot MCP decision of `gait mcp proxy` (mcp-and-export.md §4 steps 1–10), reusable by
+ * `mcp serve` (§5.6): decode the tool call, check the boundary rules, evaluate through the gate
+ * pipeline with MCP trust (`runMcpEval`), apply the emergency stop, resolve the run id. No files
+ * are read or written here; the caller loads inputs and writes the trace and exports.
+ *
+ * STABLE API: `decideToolCall(request): ProxyDecision`, `toProxyOutput(decision, artifacts)`,
+ * `proxyDecisionEvent(decision, options)`. Change only additively.
+ */
+import { applyEmergencyStop } from '../../artifacts/mcp/emergency-stop.js';
+import type { JobStopState } from '../../artifacts/mcp/emergency-stop.js';
+import { runMcpEval } from '../../artifacts/mcp/evaluate-call.js';
+import type { McpEvalResult } from '../../artifacts/mcp/evaluate-call.js';
+import type { SigningKey } from '../../crypto/keys.js';
+import { GaitError } from '../../errors/error.js';
+import { buildDecisionEvent } from '../../exporters/decision-event.js';
+import type { DecisionEvent } from '../../exporters/types.js';
+import type { CompiledPolicy } from '../../policy/compile.js';
+import type { TrustSnapshotState } from '../../policy/mcp-trust.js';
+import { toMcpTrustRecord } from '../../policy/mcp-trust.js';
+import type { Profile } from '../../policy/profile.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Timestamp } from '../../runtime/timestamp-type.js';
+import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
+import { normalizeIntent, toIntentWire } from '../../schema/v1/intent.js';
+import type { Intent } from '../../schema/v1/intent-types.js';
+import type { JsonObject } from '../../schema/v1/json-types.js';
+import { trimSpec } from '../../schema/v1/text.js';
+import { assertOAuthEvidence, decodeToolCallDetailed, effectiveContext, resolveRunId } from '../../schema/v1/tool-call/index.js';
+import type { AdapterName, ToolCall, ToolCallContextOverrides } from '../../schema/v1/tool-call/index.js';
+
+export const FALLBACK_CONTEXT_WARNING =
+  'standard profile applied fallback intent context; use --profile oss-prod for strict context enforcement';
+
+export interface ProxyRequest {
+  /** adapter name as given (§1: trimmed, case-insensitive) */
+  readonly adapter: string;
+  /** the tool-call payload: parsed JSON, or its text */
+  readonly payload: unknown;
+  readonly profile: Profile;
+  readonly compiled: CompiledPolicy;
+  /** the snapshot named by the policy's `mcp_trust.snapshot` (required when the policy has one) */
+  readonly trustSnapshot: TrustSnapshotState | undefined;
+  readonly contextEnvelope: ContextEnvelope | undefined;
+  readonly signingKey: SigningKey;
+  readonly clock: Clock;
+  readonly correlationId: string;
+  readonly producerVersion: string;
+  /** `--run-id` */
+  readonly runId?: string;
+  /** context values from flags or the serve request that replace the call's */
+  readonly contextOverrides?: ToolCallContextOverrides;
+  /** the job status port of the emergency-stop step (§4 step 7) */
+  readonly jobState: (jobId: string) => JobStopState;
+  /** when decoding started (the decision-latency clock, §4 step 1); default now */
+  readonly startedAt?: Timestamp;
+}
+
+export interface ProxyDecision {
+  readonly adapter: AdapterName;
+  readonly call: ToolCall;
+  /** the prepared intent the gate evaluated */
+  readonly intent: Intent;
+  /** the final outcome (gate, trust, emergency stop) and its signed trace */
+  readonly result: McpEvalResult;
+  readonly runId: string;
+  readonly emergencyStopped: boolean;
+  readonly warnings: readonly string[];
+  /** integer ms since decoding started, never negative (§4 step 14) */
+  readonly decisionLatencyMs: number;
+  /** when the decision was taken (trace file names) */
+  readonly decidedAt: Timestamp;
+}
+
+function elapsedMs(start: Timestamp, end: Timestamp): number {
+  const ms = (end.seconds - start.seconds) * 1000 + (end.nanos - start.nanos) / 1e6;
+  return ms > 0 ? Math.floor(ms) : 0;
+}
+
+/**
+ * §4 steps 1–10 without file I/O.
+ * @throws GaitError `input_tool_call` (adapter, payload, boundary and OAuth rules), `input_intent`,
+ *   `input_unsupported_feature` (script calls), `policy_profile` (`oss-prod` with `default_verdict: allow`)
+ */
+export function decideToolCall(request: ProxyRequest): ProxyDecision {
+  const startedAt = request.startedAt ?? request.clock.now();
+  const decoded = decodeToolCallDetailed(request.adapter, request.payload, {
+    profile: request.profile,
+    ...(request.contextOverrides === undefined ? {} : { context: request.contextOverrides }),
+  });
+  const { call } = decoded;
+  if (trimSpec(call.context.contextEnvelopePath) !== '') {
+    throw new GaitError('input_tool_call', 'call.context.context_envelope_path is not supported; use --context-envelope at the boundary', {
+      details: { path: 'context.context_envelope_path' },
+    });
+  }
+  assertOAuthEvidence(effectiveContext(call, request.contextOverrides), request.profile);
+  if (request.profile === 'oss-prod' && request.compiled.policy.defaultVerdict === 'allow') {
+    throw new GaitError('policy_profile', 'oss-prod profile rejects policy default_verdict=allow; use default_verdict: block or require_approval');
+  }
+  const intent = normalizeIntent(decoded.intent);
+  const evaluationTime = request.clock.now();
+  const evaluated = runMcpEval({
+    compiled: request.compiled,
+    intent,
+    server: call.server,
+    trustSnapshot: request.trustSnapshot,
+    gate: {
+      evaluationTime,
+      clock: request.clock,
+      signingKey: request.signingKey,
+      producerVersion: request.producerVersion,
+      correlationId: request.correlationId,
+      simulate: false,
+      ...(request.contextEnvelope === undefined ? {} : { contextEnvelope: request.contextEnvelope }),
+    },
+  });
+  const prepared = evaluated.gate.decision.intent ?? intent;
+  const stop = applyEmergencyStop(evaluated, request.jobState(prepared.context.jobId), request.signingKey);
+  const warnings = [...stop.warnings];
+  if (request.profile === 'standard' && decoded.fallbackContext) warnings.push(FALLBACK_CONTEXT_WARNING);
+  const decidedAt = request.clock.now();
+  return {
+    adapter: decoded.adapter,
+    call,
+    intent: prepared,
+    result: stop.result,
+    runId: resolveRunId(request.runId ?? '', call.context.runId, evaluated.gate.decision.intentDigest),
+    emergencyStopped: stop.preempted,
+    warnings,
+    decisionLatencyMs: elapsedMs(startedAt, decidedAt),
+    decidedAt,
+  };
+}
+
+/** `trace_<run id>_<UTC YYYYMMDDTHHMMSS.nnnnnnnnn>.json` (§4 step 8, §12). */
+export function defaultTraceFileName(runId: string, at: Timestamp): string {
+  const d = new Date(at.seconds * 1000);
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  return `trace_${runId}_${stamp}.${pad(at.nanos, 9)}.json`;
+}
+
+/** The `--intents-out` line (§4 step 13). */
+export function intentsOutLine(decision: ProxyDecision): JsonObject {
+  return { intent_id: 'intent_1', intent: toIntentWire(decision.intent) };
+}
+
+export interface ProxyArtifacts {
+  readonly tracePath: string;
+  readonly runpackPath?: string;
+  readonly packPath?: string;
+  readonly packId?: string;
+  /** `--export-log-out` / `--export-otel-out` paths, when given */
+  readonly logExport?: string;
+  readonly otelExport?: string;
+  readonly warnings?: readonly string[];
+  /** a failed file export (§4 exit 1): reported with the decision fields */
+  readonly error?: string;
+}
+
+function stringOf(record: JsonObject, key: string): string {
+  const v = record[key];
+  return typeof v === 'string' ? v : '';
+}
+
+/**
+ * The §4 output object (all omit-empty except `ok` and `executed`; the proxy never executes the tool).
+ * The caller drops empty members (the CLI's `omitEmpty`).
+ */
+export function toProxyOutput(decision: ProxyDecision, artifacts: ProxyArtifacts): Record<string, unknown> {
+  const r = decision.result;
+  const context = decision.intent.context;
+  return {
+    ok: artifacts.error === undefined || artifacts.error === '',
+    executed: false,
+    adapter: decision.adapter,
+    run_id: decision.runId,
+    job_id: context.jobId,
+    phase: context.phase,
+    session_id: context.sessionId,
+    tool_name: decision.intent.toolName,
+    verdict: r.verdict,
+    reason_codes: [...r.reasonCodes],
+    violations: [...r.violations],
+    policy_digest: r.gate.decision.policyDigest,
+    policy_id: stringOf(r.trace, 'policy_id'),
+    policy_version: stringOf(r.trace, 'policy_version'),
+    matched_rule_ids: r.gate.decision.matchedRule === '' ? [] : [r.gate.decision.matchedRule],
+    intent_digest: r.gate.decision.intentDigest,
+    decision_latency_ms: decision.decisionLatencyMs,
+    trace_id: r.traceId,
+    trace_path: artifacts.tracePath,
+    trace_digest: r.traceDigest,
+    key_id: r.keyId,
+    runpack_path: artifacts.runpackPath,
+    pack_path: artifacts.packPath,
+    pack_id: artifacts.packId,
+    log_export: artifacts.logExport,
+    otel_export: artifacts.otelExport,
+    mcp_trust: r.mcpTrust === undefined ? undefined : toMcpTrustRecord(r.mcpTrust),
+    warnings: [...new Set([...decision.warnings, ...(artifacts.warnings ?? [])])].sort(),
+    relationship: r.trace['relationship'],
+    error: artifacts.error,
+  };
+}
+
+export interface ProxyEventOptions {
+  readonly tracePath: string;
+  readonly producerVersion: string;
+  /** opt-in: export the normalized args (redacted) */
+  readonly includeArgs?: boolean;
+  /** MCP attributes (gateway: session, JSON-RPC id, server) */
+  readonly mcp?: Parameters<typeof buildDecisionEvent>[0]['mcp'];
+}
+
+/** The DecisionEvent of a proxy decision (§6.1), carrying the signed trace's digest and key id. */
+export function proxyDecisionEvent(decision: ProxyDecision, options: ProxyEventOptions): DecisionEvent {
+  const r = decision.result;
+  const context = decision.intent.context;
+  return buildDecisionEvent({
+    trace: r.trace,
+    tracePath: options.tracePath,
+    runId: decision.runId,
+    producerVersion: options.producerVersion,
+    verdict: r.verdict,
+    reasonCodes: r.reasonCodes,
+    toolName: decision.intent.toolName,
+    createdAt: decision.intent.createdAt,
+    sessionId: context.sessionId,
+    jobId: context.jobId,
+    phase: context.phase,
+    decisionLatencyMs: decision.decisionLatencyMs,
+    mcp: {
+      adapter: decision.adapter,
+      serverId: decision.call.server?.serverId.trim() ?? '',
+      serverName: decision.call.server?.serverName.trim() ?? '',
+      ...options.mcp,
+    },
+    args: decision.intent.args,
+    includeArgs: options.includeArgs === true,
+  });
+}
