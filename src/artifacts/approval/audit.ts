@@ -3,14 +3,16 @@
  * with the §A8 envelope (D5), and verified against our closed schema before its signature (as
  * `trace verify` does, D6).
  */
-import { signRecord, verifyRecordSignature } from '../../crypto/envelope.js';
+import { signRecord } from '../../crypto/envelope.js';
 import type { SigningKey, VerifyKey } from '../../crypto/keys.js';
 import { compareTimestamps, FALLBACK_CREATED_AT, formatTimestamp, isZeroTime, toUtc } from '../../runtime/timestamp.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { normalizeRelationship } from '../../schema/v1/relationship.js';
 import { compareCodePoints, lowerSimple, normalizedList, trimSpec } from '../../schema/v1/text.js';
 import { applyApprovalAuditMemberRules } from './audit-member-rules.js';
-import type { ApprovalAuditCheck, ApprovalAuditInput, ApprovalAuditVerifyReport } from './audit-types.js';
+import type { ApprovalAuditInput, ApprovalAuditVerifyReport } from './audit-types.js';
+import { stringMember, verifySignedRecord } from '../signed/verify-record.js';
+import type { SignedRecordKind } from '../signed/verify-record.js';
 import { validateApprovalRecord } from './schema-check.js';
 import { APPROVAL_AUDIT_SCHEMA_ID, APPROVAL_AUDIT_SCHEMA_VERSION } from './types.js';
 import type { ApprovalEntry } from './types.js';
@@ -118,54 +120,16 @@ export function signApprovalAuditRecord(record: JsonObject, key: SigningKey): Js
   return { ...unsigned, signature: { ...signature } };
 }
 
-/** `value[key]` when `value` is a JSON object, else undefined. */
-function memberOf(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return (value as Record<string, unknown>)[key];
-}
-
-function stringMember(value: unknown, key: string): string {
-  const member = memberOf(value, key);
-  return typeof member === 'string' ? member : '';
-}
-
-function report(record: unknown, key: VerifyKey, checks: ApprovalAuditCheck[], error: string): ApprovalAuditVerifyReport {
-  const signatureKeyId = stringMember(memberOf(record, 'signature'), 'key_id');
-  return {
-    ok: error === '',
-    traceId: stringMember(record, 'trace_id'),
-    keyId: signatureKeyId === '' ? key.keyId : signatureKeyId,
-    signatureStatus: error === '' ? 'verified' : 'failed',
-    checks,
-    error,
-  };
-}
-
-/** §A8 verification over the rebuilt record; '' when the signature verifies, else the error text. */
-function signatureError(record: JsonObject, key: VerifyKey): string {
-  const envelope = record['signature'];
-  if (envelope === undefined) return 'approval audit signature missing';
-  try {
-    const check = verifyRecordSignature(applyApprovalAuditMemberRules(record), envelope, key);
-    return check.ok ? '' : check.error;
-  } catch (err) {
-    // A timestamp the schema's date-time format admits but §A2 parsing rejects.
-    return err instanceof Error ? err.message : String(err);
-  }
-}
+const APPROVAL_AUDIT: SignedRecordKind = {
+  label: 'approval audit',
+  validate: (record) => validateApprovalRecord('gait.gate.approval_audit_record', record),
+  rebuild: applyApprovalAuditMemberRules,
+};
 
 /**
  * Verifies a parsed approval audit file with `key`: schema check against our closed schema (members
  * outside it fail, as for traces, D6), then the §A8 signature over the rebuilt record. Never throws.
  */
 export function verifyApprovalAuditRecord(record: unknown, key: VerifyKey): ApprovalAuditVerifyReport {
-  const schema = validateApprovalRecord('gait.gate.approval_audit_record', record);
-  if (!schema.ok) {
-    const detail = schema.errors[0] ?? 'invalid record';
-    return report(record, key, [{ name: 'schema', ok: false, detail }], `approval audit schema validation failed: ${detail}`);
-  }
-  const checks: ApprovalAuditCheck[] = [{ name: 'schema', ok: true }];
-  const error = signatureError(record as JsonObject, key);
-  checks.push(error === '' ? { name: 'signature', ok: true } : { name: 'signature', ok: false, detail: error });
-  return report(record, key, checks, error);
+  return { ...verifySignedRecord(record, key, APPROVAL_AUDIT), traceId: stringMember(record, 'trace_id') };
 }
