@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const figures = runFigures(settings);
   if (settings.only.has('serve')) {
     const { serveSeconds: seconds, serveRate: rate } = settings;
-    figures.push(await serveFigure({ seconds, rate, connections: 50, warmupSeconds: Math.min(5, seconds), progress: settings.measure.progress }));
+    figures.push(await serveFigure({ seconds, rate, connections: 50, warmupSeconds: Math.min(10, seconds), progress: settings.measure.progress }));
   }
   const elapsedS = (performance.now() - started) / 1000;
   if (settings.json) {

@@ -6,6 +6,7 @@
  * files this process writes are tracked in memory, so applying retention after each request costs
  * no directory listing.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError } from './read-input.js';
@@ -60,6 +61,8 @@ function olderFirst(a: Tracked, b: Tracked): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
+const STAT_BATCH = 16;
+
 export interface RetentionOptions {
   readonly rescanMs?: number;
   /** wall clock in ms (tests pass a fixed one) */
@@ -75,6 +78,8 @@ export class RetentionClass {
   private totalBytes = 0;
   private lastScanMs = Number.NEGATIVE_INFINITY;
   private readonly rescanMs: number;
+  private scanning = false;
+  private backgroundError = '';
   private readonly nowMs: () => number;
 
   constructor(name: RetentionClassName, dir: string, limits: RetentionLimits, options: RetentionOptions = {}) {
@@ -110,8 +115,11 @@ export class RetentionClass {
     this.lastScanMs = started;
     const names = (await readdir(this.dir, { withFileTypes: true })).filter((e) => e.isFile() && retentionMatches(this.name, e.name)).map((e) => e.name);
     const found: Tracked[] = [];
-    const stats = await Promise.allSettled(names.map(async (name) => ({ path: join(this.dir, name), st: await stat(join(this.dir, name)) })));
-    for (const r of stats) if (r.status === 'fulfilled') found.push({ path: r.value.path, mtimeMs: r.value.st.mtimeMs, size: r.value.st.size });
+    // In small batches, so a large directory never fills the libuv pool that request I/O shares.
+    for (let i = 0; i < names.length; i += STAT_BATCH) {
+      const batch = names.slice(i, i + STAT_BATCH).map(async (name) => ({ path: join(this.dir, name), st: await stat(join(this.dir, name)) }));
+      for (const r of await Promise.allSettled(batch)) if (r.status === 'fulfilled') found.push({ path: r.value.path, mtimeMs: r.value.st.mtimeMs, size: r.value.st.size });
+    }
     const listed = new Set(found.map((f) => f.path));
     for (const f of this.files) if (!listed.has(f.path) && f.mtimeMs >= started) found.push(f);
     this.files = found.sort(olderFirst);
@@ -139,7 +147,57 @@ export class RetentionClass {
     return { age, count, bytes };
   }
 
-  /** Applies the limits; never throws (errors are reported in the outcome). */
+  /**
+   * Lists the directory now, synchronously (a service's start, before traffic).
+   * @throws Error with the fs reason
+   */
+  prime(): void {
+    const found: Tracked[] = [];
+    for (const e of readdirSync(this.dir, { withFileTypes: true })) {
+      if (!e.isFile() || !retentionMatches(this.name, e.name)) continue;
+      try {
+        const st = statSync(join(this.dir, e.name));
+        found.push({ path: join(this.dir, e.name), mtimeMs: st.mtimeMs, size: st.size });
+      } catch {
+        // removed in between
+      }
+    }
+    this.files = found.sort(olderFirst);
+    this.totalBytes = found.reduce((n, f) => n + f.size, 0);
+    this.lastScanMs = this.nowMs();
+  }
+
+  /**
+   * Applies the limits without waiting for the file system: the files to remove are chosen from the
+   * tracked list now and unlinked in the background; a due rescan also runs in the background. The
+   * outcome's counts are this call's; its error is the first background failure since the last call.
+   * What a request pays is a few array operations, never a directory listing or an unlink.
+   */
+  applyInBackground(): RetentionOutcome {
+    const pending = this.backgroundError;
+    this.backgroundError = '';
+    if (!this.enabled) return { removedAge: 0, removedCount: 0, removedBytes: 0, error: pending };
+    const now = this.nowMs();
+    if (now - this.lastScanMs >= this.rescanMs && !this.scanning) {
+      this.scanning = true;
+      this.rescan()
+        .catch((err: unknown) => {
+          this.backgroundError ||= describeFsError(err);
+        })
+        .finally(() => {
+          this.scanning = false;
+        });
+    }
+    const picked = this.select(now);
+    for (const f of [...picked.age, ...picked.count, ...picked.bytes]) {
+      unlink(f.path).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.backgroundError ||= describeFsError(err);
+      });
+    }
+    return { removedAge: picked.age.length, removedCount: picked.count.length, removedBytes: picked.bytes.length, error: pending };
+  }
+
+  /** Applies the limits and waits for the removals; never throws (errors are reported in the outcome). */
   async apply(): Promise<RetentionOutcome> {
     const none = { removedAge: 0, removedCount: 0, removedBytes: 0, error: '' };
     if (!this.enabled) return none;

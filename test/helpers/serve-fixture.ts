@@ -3,9 +3,9 @@
  * deterministic signing key, and request builders for `app.request()`.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { signingKeyFromSeed, verifyKeyOf } from '../../src/crypto/keys.js';
 import type { SigningKey, VerifyKey } from '../../src/crypto/keys.js';
 import { fixedClock } from '../../src/runtime/clock.js';
@@ -48,11 +48,15 @@ export interface ServeFixture {
   readonly cleanup: () => Promise<void>;
 }
 
-/** A service over a fresh temp directory holding `policy.yaml` (and any extra files). */
-export function makeService(options: Partial<DecisionServiceOptions> = {}, files: Record<string, string> = {}): ServeFixture {
+/** A service over a fresh temp directory holding `policy.yaml` (and any extra files; `before` runs before the service starts). */
+export function makeService(options: Partial<DecisionServiceOptions> = {}, files: Record<string, string> = {}, before?: (cwd: string) => void): ServeFixture {
   const cwd = mkdtempSync(join(tmpdir(), 'gait-serve-'));
   writeFileSync(join(cwd, 'policy.yaml'), SERVE_POLICY);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(cwd, name)), { recursive: true });
+    writeFileSync(join(cwd, name), text);
+  }
+  before?.(cwd);
   const logs: ServiceLogEvent[] = [];
   const service = createDecisionService({
     policyPath: 'policy.yaml',

@@ -12,11 +12,12 @@ import { join } from 'node:path';
 const ROOT = process.cwd();
 
 describe('package exports', () => {
-  it('maps exactly ".", "./node" and "./package.json", with a gait bin', () => {
+  it('maps exactly ".", "./node", "./http" and "./package.json", with a gait bin', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(pkg['exports'], {
       '.': { types: './dist/index.d.ts', default: './dist/index.js' },
       './node': { types: './dist/node.d.ts', default: './dist/node.js' },
+      './http': { types: './dist/transports/http/index.d.ts', default: './dist/transports/http/index.js' },
       './package.json': './package.json',
     });
     assert.deepEqual(pkg['bin'], { gait: 'dist/gait.mjs' });

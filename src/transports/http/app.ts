@@ -3,154 +3,39 @@
  * built with hono: no socket here (`serve.ts` binds it), so every endpoint, status and limit is
  * testable in-process with `app.request()` / `service.fetch()`.
  *
- * Per request, in order: Host/Origin check (403) → method (405) → drain state (503) → bearer auth
- * (401) → concurrency cap (503 `server busy`, `retry-after: 1`) → content type (415) → body cap (413)
- * → strict decoding (400) → evaluation. Decisions are 200 (compat) or 403/409 (strict); errors map
- * by category (`http-errors.ts`), an unclassified failure is 500.
+ * Per request, in order: Host/Origin check (403) → method (405) → bearer auth (401) → drain state and
+ * concurrency cap (503 `server shutting down` / `server busy`, `retry-after: 1`) → a live policy (500
+ * under strict reload) → content type (415) → body cap (413) → strict decoding (400) → evaluation.
+ * Decisions are 200 (compat) or 403/409 (strict); errors map by category (`http-errors.ts`), an
+ * unclassified failure is 500.
  */
+import { resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { shortId } from '../../crypto/digest.js';
-import type { SigningKey } from '../../crypto/keys.js';
-import type { DecisionExporter } from '../../exporters/types.js';
 import type { CompiledPolicy } from '../../policy/compile.js';
 import { assertPolicyFitsProfile } from '../../policy/profile.js';
-import type { Profile } from '../../policy/profile.js';
-import type { Clock } from '../../runtime/clock.js';
-import { GAIT_VERSION } from '../../runtime/version.js';
-import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import { resolveAdapterName } from '../../schema/v1/tool-call/index.js';
 import { ensureDir } from '../../storage/atomic-write.js';
 import { DirectorySyncer } from '../../storage/atomic-write-async.js';
 import { PolicyReloader } from '../../storage/policy-reloader.js';
-import type { LivePolicy, PolicyStatus, ReloadEvent } from '../../storage/policy-reloader.js';
 import { RetentionClass } from '../../storage/retention.js';
 import type { RetentionLimits } from '../../storage/retention.js';
-import { resolve } from 'node:path';
+import { Admission } from './admission.js';
 import { highResolutionClock, uniqueTimestamps } from './clock.js';
-import { readJobStopState, recordBlockedDispatch, DEFAULT_JOB_ROOT } from '../mcp/job-status.js';
 import { evaluateRequest } from './evaluate.js';
-import type { EvaluateContext } from './evaluate.js';
 import { bearerChecker, checkHostAndOrigin } from './guards.js';
 import type { HostPolicy } from './guards.js';
-import { errorResponse, HttpError } from './http-errors.js';
+import { HttpError } from './http-errors.js';
 import { verdictStatus } from './output.js';
+import { contextFactory } from './request-context.js';
 import { checkContentType, parseEvaluateRequest, readBody } from './request.js';
+import { decisionResponse, errorOut, json } from './responses.js';
+import type { Variant } from './responses.js';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUEST_BYTES } from './service-types.js';
+import type { DecisionService, DecisionServiceOptions, HealthReport } from './service-types.js';
 
-export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
-export const DEFAULT_MAX_CONCURRENT = 64;
-
-/** A service log line (policy reloads, export failures); the CLI prints these to stderr. */
-export type ServiceLogEvent = ReloadEvent | { readonly kind: 'export_warning'; readonly exporter: string; readonly message: string };
-
-export interface DecisionServiceOptions {
-  /** the policy file; watched and reloaded when its digest changes (§5.3) */
-  readonly policyPath: string;
-  /** directory relative paths resolve against (default: the process working directory) */
-  readonly cwd?: string;
-  /** the signing key, loaded once (§12) */
-  readonly signingKey: SigningKey;
-  /** default: the system clock with nanosecond resolution */
-  readonly clock?: Clock;
-  /** default adapter for requests without `adapter` (default `mcp`) */
-  readonly adapter?: string;
-  readonly profile?: Profile;
-  /** when set, the evaluate endpoints require `Authorization: Bearer <token>` */
-  readonly authToken?: string;
-  readonly maxRequestBytes?: number;
-  readonly maxConcurrent?: number;
-  readonly httpVerdictStatus?: 'compat' | 'strict';
-  readonly allowClientArtifactPaths?: boolean;
-  /** Host names accepted besides loopback names, `['*']` for any (default: loopback only) */
-  readonly allowedHosts?: readonly string[];
-  /** browser origins allowed to call the service (default: none) */
-  readonly allowedOrigins?: readonly string[];
-  /** where job states live for the emergency-stop step (§4 step 7; default `./gait-out/jobs`) */
-  readonly jobRoot?: string;
-  /** default `./gait-out/mcp-serve/traces` */
-  readonly traceDir?: string;
-  readonly traceRetention?: Partial<RetentionLimits>;
-  readonly exporters?: readonly DecisionExporter[];
-  /** `--intents-out`: append every normalized intent as JSONL (§4 step 13) */
-  readonly intentsOut?: string;
-  /** paths reported as `log_export` / `otel_export` */
-  readonly exportPaths?: { readonly log?: string; readonly otel?: string };
-  /** export the (redacted) normalized args; default false */
-  readonly includeArgsInExports?: boolean;
-  /** verified once at startup, bound into every evaluation */
-  readonly contextEnvelope?: ContextEnvelope;
-  /** `--policy-reload-strict` */
-  readonly policyReloadStrict?: boolean;
-  /** watch the policy file (default true; tests call `checkPolicy()` instead) */
-  readonly watchPolicy?: boolean;
-  readonly policyPollMs?: number;
-  readonly maxPolicyBytes?: number;
-  readonly log?: (event: ServiceLogEvent) => void;
-}
-
-export interface HealthReport {
-  readonly ok: boolean;
-  readonly service: 'gait.mcp.serve';
-  readonly policy_digest: string;
-  readonly policy_status: 'current' | 'stale';
-  readonly policy_error?: string;
-  readonly trust_snapshot_status?: 'current' | 'stale';
-  readonly trust_snapshot_error?: string;
-  readonly export_failures: number;
-  readonly in_flight: number;
-}
-
-export interface DecisionService {
-  /** the hono app (`app.request(path, init)` in tests) */
-  readonly app: Hono;
-  /** the fetch-style handler */
-  readonly fetch: (request: Request) => Promise<Response>;
-  /** whether the evaluate endpoints require a bearer token */
-  readonly authEnabled: boolean;
-  /** the signing key's id (reported at startup, §12) */
-  readonly keyId: string;
-  readonly health: () => HealthReport;
-  /** evaluate requests currently running */
-  readonly inFlight: () => number;
-  /** the policy status right now */
-  readonly policyStatus: () => PolicyStatus;
-  /** looks at the policy and trust snapshot files now (the watch does this on its own) */
-  readonly checkPolicy: () => boolean;
-  /** refuse new evaluate requests (503) and resolve when none is in flight, or false at the deadline */
-  readonly drain: (timeoutMs: number) => Promise<boolean>;
-  /** stop watching, flush and close the exporters */
-  readonly close: () => Promise<void>;
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-}
-
-function errorOut(err: unknown): Response {
-  const r = errorResponse(err);
-  return json(r.status, r.body, { ...r.headers });
-}
-
-type Variant = 'json' | 'sse' | 'ndjson';
-
-function decisionResponse(variant: Variant, status: number, body: Record<string, unknown>): Response {
-  const text = JSON.stringify(body);
-  switch (variant) {
-    case 'json':
-      return new Response(text, { status, headers: { 'content-type': 'application/json' } });
-    case 'sse':
-      return new Response(`event: evaluate\ndata: ${text}\n\n`, {
-        status,
-        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' },
-      });
-    case 'ndjson':
-      return new Response(`${text}\n`, { status, headers: { 'content-type': 'application/x-ndjson' } });
-    default: {
-      const never: never = variant;
-      return never;
-    }
-  }
-}
+export { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUEST_BYTES } from './service-types.js';
+export type { DecisionService, DecisionServiceOptions, HealthReport, ServiceLogEvent } from './service-types.js';
 
 function limits(partial: Partial<RetentionLimits> | undefined): RetentionLimits {
   return { maxAgeMs: partial?.maxAgeMs ?? 0, maxCount: partial?.maxCount ?? 0, maxBytes: partial?.maxBytes ?? 0 };
@@ -162,12 +47,28 @@ function positive(value: number | undefined, fallback: number, what: string): nu
   return v;
 }
 
-interface State {
-  inFlight: number;
-  draining: boolean;
-  requestSeq: number;
-  idle: (() => void)[];
+function hostPolicyOf(options: DecisionServiceOptions): HostPolicy {
+  return {
+    allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, '$1')),
+    allowedOrigins: (options.allowedOrigins ?? []).map((o) => o.trim().toLowerCase().replace(/\/+$/, '')),
+  };
 }
+
+function reloaderOf(options: DecisionServiceOptions, cwd: string): PolicyReloader {
+  const profile = options.profile ?? 'standard';
+  return new PolicyReloader({
+    path: options.policyPath,
+    cwd,
+    strict: options.policyReloadStrict === true,
+    validate: (compiled: CompiledPolicy) => assertPolicyFitsProfile(compiled.policy, profile),
+    onEvent: options.log ?? (() => undefined),
+    ...(options.maxPolicyBytes === undefined ? {} : { maxBytes: options.maxPolicyBytes }),
+    ...(options.policyPollMs === undefined ? {} : { pollMs: options.policyPollMs }),
+  });
+}
+
+const METHOD_NOT_ALLOWED = (expected: string): Response =>
+  json(405, { ok: false, error: `expected ${expected}`, error_code: 'method_not_allowed' }, { allow: expected });
 
 /**
  * Creates the decision service: loads the policy (and its trust snapshot) once, creates the trace
@@ -179,85 +80,43 @@ interface State {
  */
 export function createDecisionService(options: DecisionServiceOptions): DecisionService {
   const cwd = options.cwd ?? process.cwd();
-  const profile = options.profile ?? 'standard';
   const defaultAdapter = resolveAdapterName(options.adapter ?? 'mcp');
   const maxRequestBytes = positive(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 'maxRequestBytes');
-  const maxConcurrent = positive(options.maxConcurrent, DEFAULT_MAX_CONCURRENT, 'maxConcurrent');
+  const admission = new Admission(positive(options.maxConcurrent, DEFAULT_MAX_CONCURRENT, 'maxConcurrent'));
   const verdictMode = options.httpVerdictStatus ?? 'compat';
-  const log = options.log ?? (() => undefined);
-  const reloader = new PolicyReloader({
-    path: options.policyPath,
-    cwd,
-    strict: options.policyReloadStrict === true,
-    validate: (compiled: CompiledPolicy) => assertPolicyFitsProfile(compiled.policy, profile),
-    onEvent: log,
-    ...(options.maxPolicyBytes === undefined ? {} : { maxBytes: options.maxPolicyBytes }),
-    ...(options.policyPollMs === undefined ? {} : { pollMs: options.policyPollMs }),
-  });
+  const reloader = reloaderOf(options, cwd);
   const traceDir = options.traceDir ?? './gait-out/mcp-serve/traces';
   ensureDir(resolve(cwd, traceDir));
-  const traceRetention = new RetentionClass('trace', resolve(cwd, traceDir), limits(options.traceRetention));
   const clock = options.clock ?? highResolutionClock();
   const syncer = new DirectorySyncer();
-  const artifactTime = uniqueTimestamps(clock);
+  const traceRetention = new RetentionClass('trace', resolve(cwd, traceDir), limits(options.traceRetention));
+  if (traceRetention.enabled) traceRetention.prime();
+  const contextFor = contextFactory(options, {
+    cwd,
+    profile: options.profile ?? 'standard',
+    defaultAdapter,
+    traceDir,
+    clock,
+    artifactTime: uniqueTimestamps(clock),
+    traceRetention,
+    syncer,
+  });
   const checkAuth = options.authToken === undefined ? undefined : bearerChecker(options.authToken);
-  const hostPolicy: HostPolicy = {
-    allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, '$1')),
-    allowedOrigins: (options.allowedOrigins ?? []).map((o) => o.trim().toLowerCase().replace(/\/+$/, '')),
-  };
+  const hostPolicy = hostPolicyOf(options);
   const exporters = options.exporters ?? [];
-  const jobRoot = options.jobRoot ?? DEFAULT_JOB_ROOT;
-  const state: State = { inFlight: 0, draining: false, requestSeq: 0, idle: [] };
-  const instance = shortId(`${process.pid}:${clock.now().seconds}:${clock.now().nanos}`);
   if (options.watchPolicy !== false) reloader.start();
-
-  const contextFor = (request: Request, live: LivePolicy): EvaluateContext => {
-    state.requestSeq += 1;
-    const given = (request.headers.get('x-correlation-id') ?? '').trim();
-    return {
-      live,
-      signingKey: options.signingKey,
-      clock,
-      artifactTime,
-      defaultAdapter,
-      profile,
-      allowClientArtifactPaths: options.allowClientArtifactPaths === true,
-      traceDir,
-      cwd,
-      contextEnvelope: options.contextEnvelope,
-      producerVersion: GAIT_VERSION,
-      correlationId: given !== '' && given.length <= 128 && !/[\r\n]/.test(given) ? given : shortId(`${instance}:${state.requestSeq}`),
-      jobState: (jobId) => readJobStopState(jobId, jobRoot, cwd),
-      recordBlockedDispatch: (d) =>
-        recordBlockedDispatch(d.intent.context.jobId, jobRoot, cwd, { traceId: d.result.traceId, toolName: d.intent.toolName, createdAt: d.intent.createdAt }),
-      exporters,
-      intentsOut: options.intentsOut ?? '',
-      exportPaths: { log: options.exportPaths?.log ?? '', otel: options.exportPaths?.otel ?? '' },
-      includeArgsInExports: options.includeArgsInExports === true,
-      retention: traceRetention.enabled ? [traceRetention] : [],
-      traceRetention,
-      syncer,
-    };
-  };
-
-  const settle = (): void => {
-    state.inFlight -= 1;
-    if (state.inFlight === 0) for (const resolveIdle of state.idle.splice(0)) resolveIdle();
-  };
 
   const evaluate = (variant: Variant) => async (c: Context): Promise<Response> => {
     const request = c.req.raw;
-    if (request.method !== 'POST') return json(405, { ok: false, error: 'expected POST', error_code: 'method_not_allowed' }, { allow: 'POST' });
-    if (state.draining) {
-      return json(503, { ok: false, error: 'server shutting down', error_code: 'server_busy' }, { 'retry-after': '1', connection: 'close' });
-    }
+    if (request.method !== 'POST') return METHOD_NOT_ALLOWED('POST');
     try {
       checkAuth?.(request);
     } catch (err) {
       return errorOut(err);
     }
-    if (state.inFlight >= maxConcurrent) return json(503, { ok: false, error: 'server busy', error_code: 'server_busy' }, { 'retry-after': '1' });
-    state.inFlight += 1;
+    const refused = admission.enter();
+    if (refused === 'draining') return json(503, { ok: false, error: 'server shutting down', error_code: 'server_busy' }, { 'retry-after': '1', connection: 'close' });
+    if (refused === 'busy') return json(503, { ok: false, error: 'server busy', error_code: 'server_busy' }, { 'retry-after': '1' });
     try {
       // INVARIANT: the policy generation is captured on arrival; a reload never changes it mid-request (§5.3).
       const live = reloader.current();
@@ -271,7 +130,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     } catch (err) {
       return errorOut(err);
     } finally {
-      settle();
+      admission.leave();
     }
   };
 
@@ -289,7 +148,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
         const st = e.stats();
         return n + st.failed + st.dropped;
       }, 0),
-      in_flight: state.inFlight,
+      in_flight: admission.inFlight,
     };
   };
 
@@ -304,7 +163,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     return undefined;
   });
   app.all('/healthz', (c) => {
-    if (c.req.method !== 'GET') return json(405, { ok: false, error: 'expected GET', error_code: 'method_not_allowed' }, { allow: 'GET' });
+    if (c.req.method !== 'GET') return METHOD_NOT_ALLOWED('GET');
     const report = health();
     return json(report.ok ? 200 : 503, report);
   });
@@ -320,20 +179,10 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     authEnabled: checkAuth !== undefined,
     keyId: options.signingKey.keyId,
     health,
-    inFlight: () => state.inFlight,
+    inFlight: () => admission.inFlight,
     policyStatus: () => reloader.status(),
     checkPolicy: () => reloader.check(),
-    drain: (timeoutMs) => {
-      state.draining = true;
-      if (state.inFlight === 0) return Promise.resolve(true);
-      return new Promise<boolean>((resolveDrain) => {
-        const timer = setTimeout(() => resolveDrain(false), timeoutMs);
-        state.idle.push(() => {
-          clearTimeout(timer);
-          resolveDrain(true);
-        });
-      });
-    },
+    drain: (timeoutMs) => admission.drain(timeoutMs),
     close: async () => {
       reloader.stop();
       await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close()]);

@@ -187,10 +187,11 @@ function appendIntent(decision: ProxyDecision, ctx: EvaluateContext): string[] {
   }
 }
 
-async function applyRetention(ctx: EvaluateContext): Promise<string[]> {
+/** §5.6 retention after the request: removals are chosen now and run in the background (`applyInBackground`). */
+function applyRetention(ctx: EvaluateContext): string[] {
   const warnings: string[] = [];
   for (const cls of ctx.retention) {
-    const w = retentionWarning(cls, await cls.apply());
+    const w = retentionWarning(cls, cls.applyInBackground());
     if (w !== undefined) warnings.push(w);
   }
   return warnings;
@@ -215,7 +216,7 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
   }
   if (ctx.intentsOut !== '') warnings.push(...appendIntent(decision, ctx));
   warnings.push(...exportDecision(decision, tracePath, ctx));
-  warnings.push(...(await applyRetention(ctx)));
+  warnings.push(...applyRetention(ctx));
   const output = toProxyOutput(decision, { tracePath, logExport: ctx.exportPaths.log, otelExport: ctx.exportPaths.otel, warnings });
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(output)) if (key === 'ok' || key === 'executed' || !isEmpty(value)) body[key] = value;

@@ -1,5 +1,5 @@
 /**
- * `gait/http` (subpath to be added to package.json `exports`; until then re-exported from `gait/node`):
+ * `gait/http` (package.json `exports`; `createDecisionService` is also re-exported from `gait/node`):
  * the decision service of `gait mcp serve` as a fetch-style handler, and the socket binding.
  */
 export { createDecisionService, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUEST_BYTES } from './app.js';

@@ -63,6 +63,13 @@ export interface RunningServer {
   readonly stop: () => Promise<{ readonly drained: boolean }>;
 }
 
+/** RFC 9110 Host: a reg-name, IPv4 or bracketed IPv6 literal, with an optional port. */
+export function isValidHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const m = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::(\d{1,5}))?$/.exec(host);
+  return m !== null && (m[1] === undefined || Number(m[1]) <= 65535);
+}
+
 function urlHost(host: string): string {
   if (host === '' || host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
@@ -98,6 +105,12 @@ export async function startServer(service: DecisionService, options: ServeOption
   const server = createServer(
     { headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.idleMs, connectionsCheckingInterval: Math.min(1_000, t.headersMs) },
     (req, res) => {
+      // A Host the URL parser cannot take is the client's fault (400), not an adapter failure (500).
+      if (!isValidHostHeader(req.headers.host)) {
+        res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ ok: false, error: 'invalid host header', error_code: 'invalid_input' }));
+        return;
+      }
       // Count a request until its response is fully written (or the socket is gone): `stop` waits on this.
       active += 1;
       res.once('close', () => {

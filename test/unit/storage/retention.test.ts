@@ -94,3 +94,21 @@ describe('RetentionClass.apply()', () => {
     assert.deepEqual(readdirSync(dir), ['trace_a.json']);
   });
 });
+
+describe('RetentionClass.applyInBackground()', () => {
+  it('reports the counts at once, unlinks in the background, and a failure on the next call', async () => {
+    const dir = dirWith('background', { 'trace_a.json': 30, 'trace_b.json': 20, 'trace_c.json': 10 });
+    const cls = new RetentionClass('trace', dir, { maxAgeMs: 0, maxCount: 1, maxBytes: 0 }, { nowMs: () => NOW, rescanMs: 1e12 });
+    cls.prime();
+    assert.deepEqual(cls.applyInBackground(), { removedAge: 0, removedCount: 2, removedBytes: 0, error: '' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(readdirSync(dir), ['trace_c.json']);
+    // A tracked file whose directory entry cannot be removed (here: a directory named like a trace).
+    mkdirSync(join(dir, 'trace_z.json'));
+    cls.noteWritten(join(dir, 'trace_z.json'), 1);
+    cls.noteWritten(join(dir, 'trace_zz.json'), 1);
+    assert.equal(cls.applyInBackground().removedCount, 2);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.match(cls.applyInBackground().error, /^(is a directory|permission denied|i\/o error \(\w+\))$/);
+  });
+});

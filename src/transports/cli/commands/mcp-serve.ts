@@ -6,150 +6,22 @@
  * policy_digest, key_id}` and, at the end, `{ok, stopped, drained}`; service events (policy reloads,
  * export warnings) go to stderr.
  */
-import { GaitError } from '../../../errors/error.js';
-import { parseProfile } from '../../../policy/profile.js';
-import type { Profile } from '../../../policy/profile.js';
-import { parseDuration } from '../../../runtime/duration.js';
-import { resolveAdapterName } from '../../../schema/v1/tool-call/index.js';
 import { resolve } from 'node:path';
-import { assertSafeRelativePath, ensureDir } from '../../../storage/atomic-write.js';
+import { ensureDir } from '../../../storage/atomic-write.js';
 import { resolveSigningKey } from '../../../storage/key-store.js';
 import { createDecisionService } from '../../http/app.js';
 import type { DecisionService, ServiceLogEvent } from '../../http/app.js';
-import { isWildcardHost } from '../../http/guards.js';
-import { isLoopbackListen, parseListen, startServer } from '../../http/serve.js';
-import type { ListenAddress, RunningServer } from '../../http/serve.js';
+import { startServer } from '../../http/serve.js';
+import type { RunningServer } from '../../http/serve.js';
 import type { CommandContext, CommandOutcome, CommandSpec, OptionSpec } from '../command.js';
 import { optBool, optString, optStrings } from '../command.js';
 import { maxInputBytes } from '../input.js';
 import { renderJsonLine } from '../output.js';
-import { buildExporters, EXPORT_OPTIONS, readExportSettings } from './export-options.js';
-import type { ExportSettings } from './export-options.js';
+import { buildExporters, EXPORT_OPTIONS } from './export-options.js';
 import { CONTEXT_OPTIONS, loadContextEnvelope } from './gate-context.js';
 import { KEY_OPTIONS } from './key-options.js';
-
-/** Flags of §5.1 whose features are not built yet: refused (exit 6), never ignored. */
-const NOT_YET: readonly [string, string, string][] = [
-  ['killSwitchState', '--kill-switch-state', 'the kill switch (gate.md §B7)'],
-  ['runpackDir', '--runpack-dir', 'runpacks from mcp serve (artifacts.md §2)'],
-  ['packDir', '--pack-dir', 'packs from mcp serve (artifacts.md §3)'],
-];
-
-interface Settings {
-  readonly policy: string;
-  readonly listen: ListenAddress;
-  readonly listenText: string;
-  readonly adapter: string;
-  readonly profile: Profile;
-  readonly authToken: string | undefined;
-  readonly maxRequestBytes: number;
-  readonly maxConcurrent: number;
-  readonly verdictStatus: 'compat' | 'strict';
-  readonly traceDir: string;
-  readonly traceMaxAgeMs: number;
-  readonly traceMaxCount: number;
-  readonly traceMaxBytes: number;
-  readonly intentsOut: string;
-  readonly exports: ExportSettings;
-}
-
-function positiveInt(ctx: CommandContext, name: string, flag: string, fallback: number): number {
-  const raw = optString(ctx, name).trim();
-  if (raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new GaitError('input_usage', `${flag} must be > 0`);
-  return n;
-}
-
-function count(ctx: CommandContext, name: string): number {
-  const raw = optString(ctx, name).trim();
-  if (raw === '') return 0;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new GaitError('input_usage', 'retention max-count values must be >= 0');
-  return n;
-}
-
-function durationMs(ctx: CommandContext, name: string, flag: string): number {
-  const raw = optString(ctx, name).trim();
-  if (raw === '' || raw === '0') return 0;
-  let ns: number;
-  try {
-    ns = parseDuration(raw);
-  } catch {
-    throw new GaitError('input_usage', `parse ${flag}: invalid duration \`${raw}\``);
-  }
-  if (ns < 0) throw new GaitError('input_usage', `parse ${flag}: duration must be >= 0`);
-  return ns / 1e6;
-}
-
-function authTokenOf(ctx: CommandContext): string | undefined {
-  const mode = optString(ctx, 'authMode').trim().toLowerCase() || 'off';
-  if (mode !== 'off' && mode !== 'token') throw new GaitError('input_usage', 'unsupported --auth-mode value (expected off or token)');
-  if (mode === 'off') return undefined;
-  const envName = optString(ctx, 'authTokenEnv').trim();
-  if (envName === '') throw new GaitError('input_usage', '--auth-mode token requires --auth-token-env');
-  const token = (ctx.io.env[envName] ?? '').trim();
-  if (token === '') throw new GaitError('input_usage', '--auth-token-env did not resolve to a non-empty value');
-  return token;
-}
-
-function verdictStatusOf(ctx: CommandContext): 'compat' | 'strict' {
-  const v = optString(ctx, 'httpVerdictStatus').trim().toLowerCase() || 'compat';
-  if (v !== 'compat' && v !== 'strict') throw new GaitError('input_usage', 'unsupported --http-verdict-status value (expected compat or strict)');
-  return v;
-}
-
-function readSettings(ctx: CommandContext): Settings {
-  for (const [attr, flag, feature] of NOT_YET) {
-    if (ctx.setFlags.has(attr)) throw new GaitError('input_unsupported_feature', `flag \`${flag}\` is not supported yet: ${feature}`);
-  }
-  const policy = optString(ctx, 'policy').trim() || (ctx.args[0] ?? '');
-  if (policy === '' || ctx.args.length > (optString(ctx, 'policy').trim() === '' ? 1 : 0)) {
-    throw new GaitError('input_usage', 'expected --policy <policy.yaml>');
-  }
-  const listenText = optString(ctx, 'listen').trim() || '127.0.0.1:8787';
-  const listen = parseListen(listenText);
-  const authToken = authTokenOf(ctx);
-  if (!isLoopbackListen(listen) && authToken === undefined) throw new GaitError('input_usage', 'non-loopback --listen requires --auth-mode token');
-  const profile = parseProfile(optString(ctx, 'profile').trim());
-  if (profile === 'oss-prod' && optString(ctx, 'keyMode').trim() !== 'prod') throw new GaitError('input_usage', 'oss-prod profile requires --key-mode prod');
-  const adapter = resolveAdapterName(optString(ctx, 'adapter') || 'mcp');
-  const traceDir = optString(ctx, 'traceDir').trim() || './gait-out/mcp-serve/traces';
-  const intentsOut = optString(ctx, 'intentsOut').trim();
-  if (intentsOut !== '') assertSafeRelativePath(intentsOut, 'intents');
-  for (const name of ['runpackMaxCount', 'packMaxCount', 'sessionMaxCount']) count(ctx, name);
-  for (const [name, flag] of [
-    ['runpackMaxAge', '--runpack-max-age'],
-    ['packMaxAge', '--pack-max-age'],
-    ['sessionMaxAge', '--session-max-age'],
-  ] as const) {
-    durationMs(ctx, name, flag);
-  }
-  return {
-    policy,
-    listen,
-    listenText,
-    adapter,
-    profile,
-    authToken,
-    maxRequestBytes: positiveInt(ctx, 'maxRequestBytes', '--max-request-bytes', 1_048_576),
-    maxConcurrent: positiveInt(ctx, 'maxConcurrent', '--max-concurrent', 64),
-    verdictStatus: verdictStatusOf(ctx),
-    traceDir,
-    traceMaxAgeMs: durationMs(ctx, 'traceMaxAge', '--trace-max-age'),
-    traceMaxCount: count(ctx, 'traceMaxCount'),
-    traceMaxBytes: count(ctx, 'traceMaxBytes'),
-    intentsOut,
-    exports: readExportSettings(ctx),
-  };
-}
-
-/** Host names the Host check accepts: loopback names always; a named non-loopback listen host; `*` for a wildcard listen. */
-function allowedHostsOf(ctx: CommandContext, listen: ListenAddress): string[] {
-  const extra = optStrings(ctx, 'allowedHost').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
-  if (isLoopbackListen(listen)) return extra;
-  return isWildcardHost(listen.host) ? ['*'] : [listen.host.toLowerCase(), ...extra];
-}
+import { allowedHostsOf, readSettings } from './mcp-serve-settings.js';
+import type { Settings } from './mcp-serve-settings.js';
 
 /** A service event as wire members: `event` plus snake_case fields. */
 function eventFields(event: ServiceLogEvent): Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyTrace } from '../../../../src/artifacts/trace/verify.js';
 import { callBody, jsonOf, makeService, post, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
@@ -30,6 +30,7 @@ describe('trace retention', () => {
     const f = fixture({ traceRetention: { maxCount: 2 } });
     const bodies: Record<string, unknown>[] = [];
     for (let i = 0; i < 4; i += 1) bodies.push(await jsonOf(await f.service.fetch(post('/v1/evaluate', callBody('tool.search', { args: { q: i } })))));
+    await new Promise((r) => setTimeout(r, 50)); // the unlinks run in the background
     assert.deepEqual(traces(f), bodies.slice(2).map((b) => String(b['trace_path']).slice('traces/'.length)).sort());
     assert.equal(bodies[0]?.['warnings'] instanceof Array && (bodies[0]['warnings'] as string[]).some((w) => w.startsWith('retention_')), false);
     assert.ok((bodies[2]?.['warnings'] as string[]).includes('retention_trace_removed_age=0 removed_count=1'));
@@ -39,16 +40,20 @@ describe('trace retention', () => {
     const f = fixture({ traceRetention: { maxBytes: 1 } });
     const body = await jsonOf(await f.service.fetch(post('/v1/evaluate', callBody('tool.search'))));
     assert.ok((body['warnings'] as string[]).includes('retention_trace_removed_age=0 removed_count=0 removed_bytes=1'));
+    await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(traces(f), []);
   });
 
   it('--trace-max-age removes traces older than the limit, on the next request', async () => {
-    const f = fixture({ traceRetention: { maxAgeMs: 60_000 } });
-    writeFileSync(join(f.cwd, 'traces', 'trace_old.json'), '{}');
-    utimesSync(join(f.cwd, 'traces', 'trace_old.json'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const f = fixture({ traceRetention: { maxAgeMs: 60_000 } }, { 'traces/trace_old.json': '{}', 'traces/notes.json': '{}' }, (cwd) => {
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(join(cwd, 'traces', 'trace_old.json'), hourAgo, hourAgo);
+      utimesSync(join(cwd, 'traces', 'notes.json'), hourAgo, hourAgo);
+    });
     const body = await jsonOf(await f.service.fetch(post('/v1/evaluate', callBody('tool.search'))));
     assert.ok((body['warnings'] as string[]).includes('retention_trace_removed_age=1 removed_count=0'));
-    assert.deepEqual(traces(f), [String(body['trace_path']).slice('traces/'.length)]);
+    await new Promise((r) => setTimeout(r, 50)); // the unlink runs in the background
+    assert.deepEqual(traces(f), ['notes.json', String(body['trace_path']).slice('traces/'.length)].sort(), 'only trace files are retained by the trace class');
   });
 
   it('unique file names for identical calls in the same instant (fixed clock)', async () => {

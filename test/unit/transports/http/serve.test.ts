@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { GaitError } from '../../../../src/errors/error.js';
-import { DEFAULT_TIMEOUTS, isLoopbackListen, parseListen, startServer } from '../../../../src/transports/http/serve.js';
+import { DEFAULT_TIMEOUTS, isLoopbackListen, isValidHostHeader, parseListen, startServer } from '../../../../src/transports/http/serve.js';
 import type { RunningServer, ServeOptions } from '../../../../src/transports/http/serve.js';
 import { makeService } from '../../../helpers/serve-fixture.js';
 import type { ServeFixture } from '../../../helpers/serve-fixture.js';
@@ -113,6 +113,22 @@ describe('binding', () => {
     await c.closed;
     assert.match(c.received(), /^HTTP\/1\.1 403 /);
     assert.match(c.received(), /host not allowed: attacker\.example/);
+  });
+});
+
+describe('Host header syntax', () => {
+  it('a Host the URL parser cannot take is 400 invalid host header, not a 500', async () => {
+    const s = await start();
+    for (const host of ['a b', 'evil.example:abc', '[::1', '127.0.0.1:8787@evil.example', '127.0.0.1:99999']) {
+      const c = rawClient(s.address.port);
+      c.socket.write(`GET /healthz HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      await c.closed;
+      assert.match(c.received(), /^HTTP\/1\.1 400 /, host);
+      assert.match(c.received(), /"error":"invalid host header","error_code":"invalid_input"/, host);
+    }
+    assert.equal(isValidHostHeader('localhost:8787'), true);
+    assert.equal(isValidHostHeader('[::1]:8787'), true);
+    assert.equal(isValidHostHeader(undefined), false);
   });
 });
 
