@@ -62,9 +62,10 @@ describe('gait pack build', () => {
     assert.equal(sha256(readFileSync(join(t.cwd, 'again.zip'))), sha256(readFileSync(join(t.cwd, 'pack_run.zip'))));
   });
 
-  it('the job, call and authorization types need runtimes not built yet (exit 6); unknown types are usage errors', async () => {
+  it('the call and authorization types need runtimes not built yet (exit 6); unknown types are usage errors', async () => {
     const t = makeTestIo();
-    assert.match(String(invalidInput(await gait(t, 'pack', 'build', '--type', 'job', '--from', 'job_1', '--json'))['error']), /^pack type job needs the job runtime/);
+    assert.match(String(invalidInput(await gait(t, 'pack', 'build', '--type', 'call', '--from', 'call_1', '--json'))['error']), /^pack type call needs the call runtime/);
+    assert.match(String(invalidInput(await gait(t, 'pack', 'build', '--type', 'authorization', '--from', 't', '--json'))['error']), /^pack type authorization needs the authorization runtime/);
     invalidInput(await gait(t, 'pack', 'build', '--type', 'weird', '--from', 'x', '--json'));
   });
 });

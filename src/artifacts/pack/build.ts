@@ -1,6 +1,7 @@
 /**
  * `buildPack` (artifacts.md §3.1–§3.5): entries → proof records → manifest with `pack_id` → signature
- * → deterministic zip. `buildRunPack` derives the run pack's entries from a runpack zip. The same
+ * → deterministic zip. `buildRunPack` derives the run pack's entries from a runpack zip, `buildJobPack`
+ * the job pack's from a job's state and events. The same
  * input gives the same bytes and `pack_id` (§3.8 #11).
  */
 import { sha256Hex } from '../../crypto/digest.js';
@@ -15,6 +16,8 @@ import { compareEntryNames, isSafeEntryName } from '../zip/names.js';
 import { openZip } from '../zip/read.js';
 import type { ZipLimits } from '../zip/read.js';
 import { normalizedEntryMode, writeZip } from '../zip/write.js';
+import { jobPackEntries } from './job-payload.js';
+import type { JobPackSource } from './job-payload.js';
 import { computePackId, packManifestToWire, signPackManifest } from './manifest.js';
 import { buildProofRecords, proofRecordsBytes } from './proof.js';
 import { buildContextEnvelope, buildRunPayload } from './run-payload.js';
@@ -127,4 +130,15 @@ export function buildRunPack(runpackZip: Uint8Array, options: BuildPackOptions &
   const limits = options.limits ?? {};
   const pack = readRunpackSync(runpackZip, { limits });
   return buildPack({ packType: 'run', sourceRef: pack.manifest.runId, entries: runPackEntries(runpackZip, pack, limits) }, options);
+}
+
+/**
+ * Builds a job pack (§3.3 "job") from a job's `state.json` and `events.jsonl` bytes; `source_ref` is
+ * the state's `job_id`.
+ * @throws GaitError `artifact_invalid` for an unusable state or events file
+ * @example buildJobPack({ state, events }, { producerVersion: GAIT_VERSION })
+ */
+export function buildJobPack(source: JobPackSource, options: BuildPackOptions): BuiltPack {
+  const { jobId, entries } = jobPackEntries(source);
+  return buildPack({ packType: 'job', sourceRef: jobId, entries }, options);
 }

@@ -8,6 +8,7 @@ import { isJsonObject } from '../../schema/v1/decode.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { verifyRunpack } from '../runpack/verify.js';
 import type { ZipLimits } from '../zip/read.js';
+import { JOB_STATUSES } from './job-payload.js';
 import { PACK_JOB_SCHEMA_ID, PACK_RUN_SCHEMA_ID, PACK_SCHEMA_VERSION } from './types.js';
 import type { PackManifest } from './types.js';
 
@@ -98,8 +99,6 @@ export function runContractError(manifest: PackManifest, entries: ReadonlyMap<st
   return '';
 }
 
-const JOB_STATUS = ['running', 'paused', 'completed', 'failed', 'cancelled', 'decision_needed', 'blocked', 'pending'];
-
 /**
  * The job contract (§3.6 step 7 "job"): payload, state and events parse, ids agree, and the counts
  * match the state's `checkpoints` / `approvals` arrays when it has them.
@@ -109,7 +108,7 @@ export function jobContractError(manifest: PackManifest, entries: ReadonlyMap<st
   if (typeof payload === 'string') return payload;
   if (payload['schema_id'] !== PACK_JOB_SCHEMA_ID || payload['schema_version'] !== PACK_SCHEMA_VERSION) return `job_payload.json schema must be ${PACK_JOB_SCHEMA_ID} ${PACK_SCHEMA_VERSION}`;
   if (typeof payload['job_id'] !== 'string' || payload['job_id'] === '') return 'job_payload.json job_id is required';
-  if (typeof payload['status'] !== 'string' || !JOB_STATUS.includes(payload['status'])) return 'job_payload.json status is not a job status';
+  if (typeof payload['status'] !== 'string' || !(JOB_STATUSES as readonly string[]).includes(payload['status'])) return 'job_payload.json status is not a job status';
   for (const k of ['checkpoint_count', 'approval_count']) if (!isCount(payload[k])) return `job_payload.json ${k} must be an integer >= 0`;
   if (payload['job_id'] !== manifest.sourceRef) return `job_payload.json job_id does not match source_ref ${manifest.sourceRef}`;
   const state = parseObject(entries.get('job_state.json'), 'job_state.json');
