@@ -99,7 +99,7 @@ export interface ApprovalVerification extends ApprovalEntry {
 
 /**
  * Checks a token (gate.md §A9.5 steps 1–10, first failure wins): with `policy` and `intent`, every
- * binding; without them, format and signature only. Replay (step 11) is the ledger's and not checked.
+ * binding; without them, format, signature and expiry. Replay (step 11) is the ledger's and not checked.
  * @returns the audit-style entry: `valid`, `errorCode` (`approval_token_*`), `tokenId`, approver, scope
  * @throws GaitError from evaluating `intent` (invalid intent), never for a bad token
  * @example verifyApproval(JSON.parse(text), publicKey, { policy, intent }).valid;
