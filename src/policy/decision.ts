@@ -5,7 +5,8 @@
 import type { Intent } from '../schema/v1/intent-types.js';
 import type { Verdict } from './model.js';
 
-export interface Decision {
+/** The rule-level outcome (gate.md §A5.5): what the matching tier, or the default, decided. */
+export interface RuleSetOutcome {
   readonly verdict: Verdict;
   /** sorted, unique */
   readonly reasonCodes: readonly string[];
@@ -20,6 +21,9 @@ export interface Decision {
   readonly requiredDelegationScopes: readonly string[];
   readonly brokerReference: string;
   readonly brokerScopes: readonly string[];
+}
+
+export interface Decision extends RuleSetOutcome {
   /** the prepared intent (§A3.6); undefined only when the intent could not be prepared */
   readonly intent: Intent | undefined;
   /** digest of the prepared intent; '' when it could not be prepared */

@@ -5,23 +5,13 @@
 import type { Intent } from '../schema/v1/intent-types.js';
 import { EMPTY, mergeSorted, sortUnique } from './code-list.js';
 import type { CompiledPolicy, CompiledRule } from './compile.js';
+import type { RuleSetOutcome } from './decision.js';
 import type { Verdict } from './model.js';
 import type { PipelineContext, RuleOutcome } from './rule-pipeline.js';
 import { mostRestrictive } from './verdict.js';
 
-export interface SingleOutcome {
-  readonly verdict: Verdict;
-  readonly reasonCodes: readonly string[];
-  readonly violations: readonly string[];
-  readonly matchedRule: string;
-  readonly minApprovals: number;
-  readonly requireDistinctApprovers: boolean;
-  readonly requireBrokerCredential: boolean;
-  readonly requireDelegation: boolean;
-  readonly requiredDelegationScopes: readonly string[];
-  readonly brokerReference: string;
-  readonly brokerScopes: readonly string[];
-}
+/** What one single intent's rules decide (the Decision without the intent data). */
+export type SingleOutcome = RuleSetOutcome;
 
 interface TierEntry {
   readonly compiled: CompiledRule;

@@ -4,7 +4,7 @@
  * evaluating the hand-written IntentRequest. And OTLP export from the proxy against a real receiver.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { evaluate } from '../../src/api/evaluate.js';
@@ -13,56 +13,36 @@ import { makeTestIo } from '../helpers/cli-io.js';
 import { attributesOf, deadPort, startReceiver } from '../unit/exporters/otlp-receiver.js';
 import type { Receiver } from '../unit/exporters/otlp-receiver.js';
 import { gait, jsonLine, readJson, V4_PRIVATE_KEY } from './support.js';
+import { TOOL_CALL_POLICY, toolCallFixtures } from '../helpers/tool-call-fixtures.js';
 
-const ROOT = join(process.cwd(), 'test/fixtures/tool-calls');
-const POLICY = `schema_id: gait.gate.policy
-schema_version: 1.0.0
-default_verdict: require_approval
-rules:
-  - name: reads
-    priority: 10
-    effect: allow
-    match:
-      tool_names: [tool.read, tool.search, tool.list, tool.status]
-    reason_codes: [read_ok]
-  - name: writes
-    priority: 20
-    effect: block
-    match:
-      tool_names: [tool.write, tool.exec]
-    reason_codes: [write_blocked]
-`;
+const POLICY = TOOL_CALL_POLICY;
 const KEY = ['--key-mode', 'prod', '--private-key', 'key.private'];
 
 describe('adapter fixtures: library and mcp proxy agree', () => {
   const policy = loadPolicy(POLICY);
-  for (const adapter of readdirSync(ROOT).filter((f) => !f.includes('.')).sort()) {
-    for (const file of readdirSync(join(ROOT, adapter)).filter((f) => f.endsWith('.call.json')).sort()) {
-      const name = file.slice(0, -'.call.json'.length);
-      it(`${adapter}/${name}`, async () => {
-        const t = makeTestIo();
-        writeFileSync(join(t.cwd, 'policy.yaml'), POLICY);
-        writeFileSync(join(t.cwd, 'key.private'), readFileSync(V4_PRIVATE_KEY));
-        copyFileSync(join(ROOT, adapter, file), join(t.cwd, 'call.json'));
-        const expected = JSON.parse(readFileSync(join(ROOT, adapter, `${name}.intent.json`), 'utf8')) as unknown;
-        const library = evaluate(policy, expected, { evaluationTime: '2026-02-05T00:00:00Z' });
-        const run = await gait(t, 'mcp', 'proxy', 'policy.yaml', 'call.json', '--adapter', adapter, ...KEY, '--json', '--trace-out', 'trace.json');
-        const out = jsonLine(run);
-        assert.equal(out['intent_digest'], library.intentDigest);
-        const approvalStep = library.verdict === 'require_approval' ? ['approval_token_missing'] : [];
-        const reasons = [...library.reasonCodes, ...approvalStep];
-        if (library.intent?.context.jobId !== '') {
-          // §4 step 7: the proxy (not the library) checks the job; no job state under ./gait-out/jobs → block.
-          assert.equal(out['verdict'], 'block');
-          reasons.push('emergency_stop_state_unavailable');
-        } else {
-          assert.equal(out['verdict'], library.verdict);
-        }
-        assert.deepEqual(out['reason_codes'], [...new Set(reasons)].sort());
-        assert.equal(out['executed'], false);
-        assert.equal(readJson(join(t.cwd, 'trace.json'))['intent_digest'], library.intentDigest);
-      });
-    }
+  for (const { adapter, name, callPath, intent: expected } of toolCallFixtures()) {
+    it(`${adapter}/${name}`, async () => {
+      const t = makeTestIo();
+      writeFileSync(join(t.cwd, 'policy.yaml'), POLICY);
+      writeFileSync(join(t.cwd, 'key.private'), readFileSync(V4_PRIVATE_KEY));
+      copyFileSync(callPath, join(t.cwd, 'call.json'));
+      const library = evaluate(policy, expected, { evaluationTime: '2026-02-05T00:00:00Z' });
+      const run = await gait(t, 'mcp', 'proxy', 'policy.yaml', 'call.json', '--adapter', adapter, ...KEY, '--json', '--trace-out', 'trace.json');
+      const out = jsonLine(run);
+      assert.equal(out['intent_digest'], library.intentDigest);
+      const approvalStep = library.verdict === 'require_approval' ? ['approval_token_missing'] : [];
+      const reasons = [...library.reasonCodes, ...approvalStep];
+      if (library.intent?.context.jobId !== '') {
+        // §4 step 7: the proxy (not the library) checks the job; no job state under ./gait-out/jobs → block.
+        assert.equal(out['verdict'], 'block');
+        reasons.push('emergency_stop_state_unavailable');
+      } else {
+        assert.equal(out['verdict'], library.verdict);
+      }
+      assert.deepEqual(out['reason_codes'], [...new Set(reasons)].sort());
+      assert.equal(out['executed'], false);
+      assert.equal(readJson(join(t.cwd, 'trace.json'))['intent_digest'], library.intentDigest);
+    });
   }
 });
 
