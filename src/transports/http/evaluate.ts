@@ -94,6 +94,11 @@ function elapsedMs(start: Timestamp, end: Timestamp): number {
  * no server identity, emergency stop), so one output builder serves both request kinds.
  */
 function decideIntent(req: EvaluateRequest, ctx: EvaluateContext, startedAt: Timestamp): ProxyDecision {
+  // The oss-prod boundary checks (OAuth evidence, §4) are defined on tool calls; an intent request
+  // carries no call to check, so under oss-prod it is refused rather than evaluated unchecked.
+  if (ctx.profile === 'oss-prod') {
+    throw badRequest('request.intent is not accepted under the oss-prod profile; send the tool call as request.call', 'input_usage');
+  }
   const intent = normalizeIntent(req.intent);
   const evaluated = runMcpEval({
     compiled: ctx.live.compiled,

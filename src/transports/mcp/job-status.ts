@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { JobStopState } from '../../artifacts/mcp/emergency-stop.js';
+import { JOB_STATUSES } from '../../artifacts/pack/job-payload.js';
 import { formatTimestamp } from '../../runtime/timestamp.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { describeFsError } from '../../storage/read-input.js';
@@ -37,7 +38,11 @@ export function readJobStopState(jobId: string, jobRoot: string, cwd: string): J
     return { status: 'unavailable', error: `cannot read job state \`${path}\`: ${reason}` };
   }
   if (typeof status !== 'string' || status.trim() === '') return { status: 'unavailable', error: `job state \`${path}\` has no status` };
-  return STOPPED.has(status.trim().toLowerCase()) ? { status: 'stopped' } : { status: 'running' };
+  const normalized = status.trim().toLowerCase();
+  if (STOPPED.has(normalized)) return { status: 'stopped' };
+  // Fail closed: only a known job status counts as running; anything else is not understood.
+  if ((JOB_STATUSES as readonly string[]).includes(normalized)) return { status: 'running' };
+  return { status: 'unavailable', error: `job state \`${path}\` has unknown status \`${status}\`` };
 }
 
 /**
