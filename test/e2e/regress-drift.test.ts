@@ -128,6 +128,16 @@ describe('gait regress init', () => {
     const tampered = await gait(t, 'regress', 'init', '--from', 'tampered.zip', '--intents', 'intents.jsonl', '--policy', 'policy.yaml', '--json');
     assert.equal(tampered.code, 2);
     assert.equal(jsonLine(tampered)['error'], 'source runpack failed integrity checks');
+    assert.equal((await gait(t, 'pack', 'build', '--type', 'run', '--from', 'run_demo', '--out', 'pack.zip', '--json')).code, 0);
+    const fromPack = await gait(t, 'regress', 'init', '--from', 'pack.zip', '--intents', 'intents.jsonl', '--policy', 'policy.yaml', '--name', 'from_pack', '--json');
+    assert.equal(fromPack.code, 0, fromPack.stdout);
+    const pack = readFileSync(join(t.cwd, 'pack.zip'));
+    const at = pack.indexOf(Buffer.from('"capture_mode":"'));
+    pack[at + 16] = (pack[at + 16] ?? 0) ^ 0x01;
+    writeFileSync(join(t.cwd, 'tampered-pack.zip'), pack);
+    const tamperedPack = await gait(t, 'regress', 'init', '--from', 'tampered-pack.zip', '--intents', 'intents.jsonl', '--policy', 'policy.yaml', '--name', 'bad_pack', '--json');
+    assert.equal(tamperedPack.code, 2);
+    assert.match(String(jsonLine(tamperedPack)['error']), /^regress source pack does not verify: /);
     const missing = await gait(t, 'regress', 'init', '--from', 'run_nope', '--intents', 'intents.jsonl', '--json');
     assert.equal(missing.code, 6);
     assert.equal(jsonLine(missing)['error'], 'runpack not found for run_id: run_nope');

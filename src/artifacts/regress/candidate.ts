@@ -1,4 +1,5 @@
 /** The `candidate_runpack` of a fixture (artifacts.md §4.3 `diff`, `context_conformance`), as loaded by storage. */
+import type { ContextDrift } from '../runpack/diff.js';
 import type { RunpackEvidence } from './evidence.js';
 
 /** `run diff` (full privacy) between the fixture runpack and the candidate (§2.10), reduced to what graders use. */
@@ -9,8 +10,7 @@ export interface EvidenceDiff {
   readonly intentsChanged: boolean;
   readonly resultsChanged: boolean;
   readonly refsChanged: boolean;
-  /** `none`, `runtime_only` or `semantic` */
-  readonly contextDriftClassification: string;
+  readonly contextDriftClassification: ContextDrift;
 }
 
 export type CandidateLoad =

@@ -2,6 +2,7 @@
  * The candidate graders of artifacts.md §4.3: `diff` (only with a `candidate_runpack`) and
  * `context_conformance` (context evidence digest and drift classification).
  */
+import type { ContextDrift } from '../runpack/diff.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { compareCodePoints } from '../../schema/v1/text.js';
 import type { CandidateLoad, EvidenceDiff } from './candidate.js';
@@ -66,13 +67,14 @@ export function contextGraderApplies(fixture: Fixture, options: ContextOptions):
 
 interface ContextCandidate {
   readonly digest: string;
-  readonly classification: string;
+  /** a closed union: every value is handled below, nothing unknown can fall through to a pass */
+  readonly classification: ContextDrift;
 }
 
 function contextCandidate(runpack: RunpackLoad, candidate: CandidateLoad): ContextCandidate | string {
   if (candidate.state === 'ok') {
     if (!candidate.diff.ok) return candidate.diff.error;
-    return { digest: candidate.evidence.refs.contextSetDigest, classification: candidate.diff.value.contextDriftClassification || 'none' };
+    return { digest: candidate.evidence.refs.contextSetDigest, classification: candidate.diff.value.contextDriftClassification };
   }
   if (candidate.state === 'invalid' || candidate.state === 'invalid_path') return candidate.error;
   if (!runpack.ok) return runpack.error;

@@ -42,6 +42,7 @@ function evidenceMatches(recorded: string | undefined, d: ReplayedDecision, chec
 /** The mismatch reasons of one replayed decision against its expectation. */
 function compareDecision(expected: ExpectedDecision, d: ReplayedDecision): string[] {
   const reasons: string[] = [];
+  if (d.thrown) reasons.push('replay_error');
   if (d.verdict !== expected.verdict) reasons.push('unexpected_verdict');
   if (expected.reasonCodes !== undefined && !sameSet(expected.reasonCodes, d.reasonCodes)) reasons.push('unexpected_reason_codes');
   if (expected.violations !== undefined && !sameSet(expected.violations, d.violations)) reasons.push('unexpected_violations');
@@ -125,6 +126,11 @@ export function gradeTrajectory(fixture: Fixture, replayed: readonly ReplayedLin
     if (at < 0) continue;
     if (reasons.length === 0) details = { mismatch_index: at, expected: expected[at] ?? MISSING, actual: actual[at] ?? MISSING };
     reasons.push(reason);
+  }
+  const thrown = lines.findIndex((r) => r.decision.thrown);
+  if (thrown >= 0) {
+    if (reasons.length === 0) details = { thrown_index: thrown, error: lines[thrown]!.decision.error };
+    reasons.push('replay_error');
   }
   if (reasons.length === 0) return { grader: 'trajectory', status: 'pass', reasonCodes: ['trajectory_match'], details: {} };
   return { grader: 'trajectory', status: 'fail', reasonCodes: reasons, details };

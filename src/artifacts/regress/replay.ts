@@ -29,6 +29,11 @@ export interface ReplayedDecision {
   readonly matchedRule: string;
   /** why the verdict is `error` (or why fail-closed blocked an unnormalizable intent); '' otherwise */
   readonly error: string;
+  /**
+   * the evaluator itself threw on a normalized intent: never a match for any expectation, so an
+   * engine failure cannot pass a grader that expects `error`
+   */
+  readonly thrown: boolean;
 }
 
 function rawToolName(raw: JsonObject): string {
@@ -41,7 +46,7 @@ function message(err: unknown): string {
 }
 
 function errorDecision(raw: JsonObject, err: unknown): ReplayedDecision {
-  return { toolName: rawToolName(raw), argsDigest: '', intentDigest: '', verdict: 'error', reasonCodes: [], violations: [], matchedRule: '', error: message(err) };
+  return { toolName: rawToolName(raw), argsDigest: '', intentDigest: '', verdict: 'error', reasonCodes: [], violations: [], matchedRule: '', error: message(err), thrown: false };
 }
 
 /**
@@ -76,8 +81,9 @@ export function replayIntent(compiled: CompiledPolicy, raw: JsonObject, evaluati
       violations: decision.violations,
       matchedRule: decision.matchedRule,
       error: decision.intent === undefined ? decision.diagnostics.join('; ') : '',
+      thrown: false,
     };
   } catch (err) {
-    return { ...errorDecision(raw, err), toolName: intent.toolName, argsDigest: argsDigest(intent) };
+    return { ...errorDecision(raw, err), toolName: intent.toolName, argsDigest: argsDigest(intent), thrown: true };
   }
 }
