@@ -270,6 +270,14 @@ describe('gait regress run', () => {
     const mismatch = await gait(t, 'regress', 'run', '--config', 'mismatch.yaml', '--json');
     assert.equal(mismatch.code, 6);
     assert.equal(jsonLine(mismatch)['error'], 'regress fixture `run_demo`: fixtures/run_demo/fixture.json has run_id `run_demo`, gait.yaml says `run_other`');
+    const fixturePath = join(t.cwd, 'fixtures/run_demo/fixture.json');
+    const original = readFileSync(fixturePath, 'utf8');
+    for (const unsafe of ['../runpack.zip', './runpack.zip', 'a//runpack.zip', 'C:runpack.zip']) {
+      writeFileSync(fixturePath, JSON.stringify({ ...(JSON.parse(original) as Record<string, unknown>), runpack: unsafe }));
+      const refused = await gait(t, 'regress', 'run', '--json');
+      assert.equal(refused.code, 6, unsafe);
+      assert.equal(jsonLine(refused)['error'], 'regress fixture `run_demo`: fixtures/run_demo/fixture.json: runpack and intents must be relative paths inside the fixture directory');
+    }
   });
 
   it('signs regress_result.json when a key is available (artifacts.md §1.2)', async () => {

@@ -4,6 +4,7 @@
  * the fixture's run id; `intents.jsonl` may be absent (a Gait v1 fixture). Integrity problems of the
  * runpack are not load errors: `schema_validation` grades them.
  */
+import { isSafeEntryName } from '../../artifacts/zip/names.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CandidateLoad, EvidenceDiff } from '../../artifacts/regress/candidate.js';
@@ -34,10 +35,8 @@ function loadError(entry: RegressConfigFixture, reason: string): GaitError {
   return new GaitError('artifact_invalid', `regress fixture \`${entry.name}\`: ${reason}`, { details: { fixture: entry.name } });
 }
 
-/** A path written in a fixture: relative, no `..` segment, no backslash (§1.5). */
-function isSafeRelative(path: string): boolean {
-  return path !== '' && !path.startsWith('/') && !path.includes('\\') && !path.split('/').includes('..');
-}
+/** A path written in a fixture: the zip entry-name rule (relative, no `..`, `.` or empty segment, no `\\`, NUL or drive; §1.4, §1.5). */
+const isSafeRelative = isSafeEntryName;
 
 function readFixtureJson(entry: RegressConfigFixture, dir: string, shownDir: string): Fixture {
   const file = join(dir, FIXTURE_FILE);
