@@ -147,8 +147,12 @@ function checkFiles(manifest: PackManifest, entries: ReadonlyMap<string, Uint8Ar
   const mismatches: HashMismatch[] = [];
   for (const c of manifest.contents) {
     const bytes = entries.get(c.path);
-    if (bytes === undefined) missing.push(c.path);
-    else if (sha256Hex(bytes) !== c.sha256.toLowerCase()) mismatches.push({ path: c.path, expected: c.sha256, actual: sha256Hex(bytes) });
+    if (bytes === undefined) {
+      missing.push(c.path);
+      continue;
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== c.sha256.toLowerCase()) mismatches.push({ path: c.path, expected: c.sha256, actual });
   }
   const undeclared = [...entries.keys()].filter((n) => n !== PACK_MANIFEST_ENTRY && !declared.has(n));
   return { missing: missing.sort(), mismatches: mismatches.sort((a, b) => (a.path < b.path ? -1 : 1)), undeclared: undeclared.sort() };
