@@ -59,6 +59,6 @@ export { decodeToolCall } from './schema/v1/tool-call/index.js';
 export type { AdapterName, ToolCallContextOverrides, ToolCallIntentOptions } from './schema/v1/tool-call/index.js';
 export { buildDecisionEvent, toDecisionLogJson } from './exporters/decision-event.js';
 export type { DecisionEventInput } from './exporters/decision-event.js';
-export type { DecisionEvent, DecisionExporter, ExportOutcome, ExportStats, ExportWarning, McpEventAttributes, WarningSink } from './exporters/types.js';
+export type { DecisionEvent, DecisionExporter, ExportOutcome, ExportStats, ExportWarning, McpEventAttributes, ServiceEvent, WarningSink } from './exporters/types.js';
 export { runRegress } from './api/regress.js';
 export type { RegressFixtureInput, RegressGraderResult, RegressReport, RunRegressOptions } from './api/regress.js';

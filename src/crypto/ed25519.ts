@@ -34,6 +34,11 @@ export function signBytes(privateKey: KeyObject, bytes: Uint8Array): Uint8Array 
   return new Uint8Array(sign(null, bytes, privateKey));
 }
 
+/** Standard padded base64 of the Ed25519 signature of `bytes` (`encodeStdBase64(signBytes(…))`, no copy). */
+export function signBase64(privateKey: KeyObject, bytes: Uint8Array): string {
+  return sign(null, bytes, privateKey).toString('base64');
+}
+
 /** Whether `sig` is a valid Ed25519 signature of `bytes`; false (never a throw) for malformed input. */
 export function verifyBytes(publicKey: KeyObject, bytes: Uint8Array, sig: Uint8Array): boolean {
   if (sig.length !== SIGNATURE_LENGTH) return false;

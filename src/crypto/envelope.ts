@@ -1,7 +1,8 @@
 import { GaitError } from '../errors/error.js';
 import { decodeStdBase64, encodeStdBase64 } from './base64.js';
-import { digestJcs } from './digest.js';
-import { signBytes, verifyBytes } from './ed25519.js';
+import { canonicalize } from '../jcs/canonicalize.js';
+import { digestJcs, sha256Buffer } from './digest.js';
+import { signBase64, signBytes, verifyBytes } from './ed25519.js';
 import type { SigningKey, VerifyKey } from './keys.js';
 
 /**
@@ -68,8 +69,10 @@ export function verifyDigestHex(digestHex: string, sigBase64: string, key: Verif
  * @throws GaitError `jcs_invalid_value` when the record is not plain JSON
  */
 export function signRecord(record: SignableRecord, key: SigningKey): SignatureEnvelope {
-  const signedDigest = digestJcs(withoutSignature(record));
-  return { alg: 'ed25519', key_id: key.keyId, sig: signDigestHex(signedDigest, key), signed_digest: signedDigest };
+  // `signDigestHex(digestJcs(…))` without the round trip through hex: the 32 digest bytes are
+  // signed as they come from SHA-256, and the hex text is rendered from them.
+  const digest = sha256Buffer(canonicalize(withoutSignature(record)));
+  return { alg: 'ed25519', key_id: key.keyId, sig: signBase64(key.privateKey, digest), signed_digest: digest.toString('hex') };
 }
 
 function fail(code: SignatureFailure, error: string): SignatureCheck {

@@ -13,6 +13,7 @@ import { GaitError } from '../errors/error.js';
 import { formatTimestamp } from '../runtime/timestamp.js';
 import type { Timestamp } from '../runtime/timestamp-type.js';
 import { ensureDir } from '../storage/atomic-write.js';
+import { appendLinesLocked } from '../storage/jsonl-line.js';
 import { withFileLock } from '../storage/ledger/file-lock.js';
 import { describeFsError } from '../storage/read-input.js';
 import type { AppendFs } from './fs-port.js';
@@ -43,8 +44,6 @@ export interface AppendResult {
   readonly rotatedTo: string | undefined;
 }
 
-const NEWLINE = new Uint8Array([0x0a]);
-
 function exportError(path: string, err: unknown): GaitError {
   if (err instanceof GaitError) {
     // Lock contention stays `storage_contention`; other storage errors become export I/O errors.
@@ -57,28 +56,6 @@ function exportError(path: string, err: unknown): GaitError {
     details: { path, ...(errno === undefined ? {} : { errno }) },
     cause: err,
   });
-}
-
-function writeAll(fs: AppendFs, fd: number, bytes: Uint8Array): void {
-  let off = 0;
-  while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-}
-
-function fsyncDir(fs: AppendFs, dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some file systems refuse fsync on directories; the new entry's durability is then best effort.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-function lastByteIsNewline(fs: AppendFs, fd: number, size: number): boolean {
-  const buf = new Uint8Array(1);
-  return fs.readSync(fd, buf, 0, 1, size - 1) === 1 && buf[0] === 0x0a;
 }
 
 /** `<path>.<UTC YYYYMMDDTHHMMSS.nnnnnnnnnZ>`, `-<k>` on collision (never overwriting). */
@@ -126,40 +103,33 @@ function systemNow(): Timestamp {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000, offsetMinutes: 0 };
 }
 
-/** Opens (creating 0600 when missing) for append; fchmod so the umask cannot change the mode. */
-function openAppend(fs: AppendFs, path: string): { fd: number; created: boolean } {
-  const created = !fs.existsSync(path);
-  const fd = fs.openSync(path, 'a+', 0o600);
-  if (created) fs.fchmodSync(fd, 0o600);
-  return { fd, created };
-}
-
-function appendUnderLock(fs: AppendFs, path: string, bytes: Uint8Array, options: AppendOptions): AppendResult {
-  const warnings: string[] = [];
-  let rotatedTo: string | undefined;
-  let { fd, created } = openAppend(fs, path);
+function sizeOf(fs: AppendFs, path: string): number {
+  if (!fs.existsSync(path)) return 0;
+  const fd = fs.openSync(path, 'r');
   try {
-    let size = fs.fstatSync(fd).size;
-    const maxBytes = options.maxBytes ?? 0;
-    if (maxBytes > 0 && size > 0 && size + bytes.length > maxBytes) {
-      fs.closeSync(fd);
-      rotatedTo = rotationTarget(fs, path, (options.now ?? systemNow)());
-      fs.renameSync(path, rotatedTo);
-      ({ fd, created } = openAppend(fs, path));
-      size = 0;
-      if ((options.maxFiles ?? 0) > 0) pruneRotated(fs, path, options.maxFiles ?? 0);
-    }
-    if (size > 0 && !lastByteIsNewline(fs, fd, size)) {
-      writeAll(fs, fd, NEWLINE);
-      warnings.push(PARTIAL_LINE_WARNING);
-    }
-    writeAll(fs, fd, bytes);
-    fs.fsyncSync(fd);
+    return fs.fstatSync(fd).size;
   } finally {
     fs.closeSync(fd);
   }
-  if (created || rotatedTo !== undefined) fsyncDir(fs, dirname(path));
-  return { warnings, created, rotatedTo };
+}
+
+/** Rotation (§12): renames a non-empty file that the append would take past `maxBytes`. */
+function rotateIfFull(fs: AppendFs, path: string, adding: number, options: AppendOptions): string | undefined {
+  const maxBytes = options.maxBytes ?? 0;
+  if (maxBytes <= 0) return undefined;
+  const size = sizeOf(fs, path);
+  if (size === 0 || size + adding <= maxBytes) return undefined;
+  const rotatedTo = rotationTarget(fs, path, (options.now ?? systemNow)());
+  fs.renameSync(path, rotatedTo);
+  if ((options.maxFiles ?? 0) > 0) pruneRotated(fs, path, options.maxFiles ?? 0);
+  return rotatedTo;
+}
+
+function appendUnderLock(fs: AppendFs, path: string, bytes: Uint8Array, options: AppendOptions): AppendResult {
+  const rotatedTo = rotateIfFull(fs, path, bytes.length, options);
+  // The line rules (torn-line termination, one write, fsyncs) are shared with session journals.
+  const appended = appendLinesLocked(path, bytes, fs);
+  return { warnings: appended.terminatedPartialLine ? [PARTIAL_LINE_WARNING] : [], created: appended.created, rotatedTo };
 }
 
 /**

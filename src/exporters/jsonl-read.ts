@@ -4,35 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { GaitError } from '../errors/error.js';
-import { isJsonObject } from '../schema/v1/decode.js';
-import type { JsonObject } from '../schema/v1/json-types.js';
+import { parseJsonl } from '../storage/jsonl-line.js';
+import type { JsonlRead } from '../storage/jsonl-line.js';
 import { describeFsError } from '../storage/read-input.js';
 
-export interface JsonlRead {
-  readonly records: JsonObject[];
-  /** lines skipped: invalid JSON, not an object, or the unterminated last line */
-  readonly skipped: number;
-}
-
-/** Parses JSONL text under the §6.3 reader rules. */
-export function parseJsonl(text: string): JsonlRead {
-  const records: JsonObject[] = [];
-  let skipped = 0;
-  const lines = text.split('\n');
-  const tail = lines.pop() ?? '';
-  if (tail !== '') skipped++; // INVARIANT: an unterminated last line is a torn write, never a record
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (isJsonObject(value)) records.push(value);
-      else skipped++;
-    } catch {
-      skipped++;
-    }
-  }
-  return { records, skipped };
-}
+// The reader rules live with the append rules in storage (session journals use them too).
+export { parseJsonl } from '../storage/jsonl-line.js';
+export type { JsonlRead } from '../storage/jsonl-line.js';
 
 /**
  * Reads a JSONL export file.

@@ -57,7 +57,8 @@ function anyValue(value: JsonValue): JsonObject {
   return { kvlistValue: { values: Object.entries(value).map(([key, v]) => ({ key, value: anyValue(v) })) } };
 }
 
-function keyValues(attributes: JsonObject): JsonObject[] {
+/** OTLP JSON attributes (`[{key, value: AnyValue}]`), in the object's key order. */
+export function keyValues(attributes: JsonObject): JsonObject[] {
   return Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
 }
 

@@ -3,7 +3,8 @@
  * batches of up to 512 records or 1 s, retry on network errors and 429/502/503/504 with exponential
  * backoff (1 s doubling to 30 s, `Retry-After` honoured, at most `maxRetries` retries), and a bounded
  * queue (2048 records, oldest dropped first). `export()` only enqueues: it never blocks or changes a
- * decision. Every drop and failure is counted in `stats()` and reported through `onWarning`.
+ * decision. Every drop and failure is counted in `stats()` and reported through `onWarning`. Service
+ * events (`exportServiceEvent`: a rejected reload, severity WARN) share the queue and the batches.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -15,8 +16,9 @@ import type { OtlpConfig } from './otlp-config.js';
 import { createHttpSend } from './otlp-send.js';
 import type { OtlpResponse, OtlpSend } from './otlp-send.js';
 import { toOtlpLogRecord, toOtlpLogsRequest, unixNanos } from './otel-attributes.js';
+import { toOtlpServiceLogRecord } from './otel-service-event.js';
 import { redactErrorText, redactUrl } from './redact.js';
-import type { DecisionEvent, DecisionExporter, ExportOutcome, ExportStats, ExportWarning, WarningSink } from './types.js';
+import type { DecisionEvent, DecisionExporter, ExportOutcome, ExportStats, ExportWarning, ServiceEvent, WarningSink } from './types.js';
 
 export interface OtlpExporterOptions {
   readonly config: OtlpConfig;
@@ -43,9 +45,12 @@ export interface OtlpExporterOptions {
   readonly name?: string;
 }
 
-interface Pending {
-  readonly event: DecisionEvent;
-  readonly observed: bigint;
+type Pending =
+  | { readonly kind: 'decision'; readonly event: DecisionEvent; readonly observed: bigint }
+  | { readonly kind: 'service'; readonly event: ServiceEvent; readonly observed: bigint };
+
+function recordOf(p: Pending): JsonObject {
+  return p.kind === 'decision' ? toOtlpLogRecord(p.event, p.observed) : toOtlpServiceLogRecord(p.event, p.observed);
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -114,7 +119,16 @@ class OtlpHttpExporter implements DecisionExporter {
 
   export(event: DecisionEvent): ExportOutcome {
     if (this.closed) return { status: 'failed', error: 'exporter closed', warnings: [] };
-    this.queue.push({ event, observed: unixNanos(this.o.clock.now()) });
+    return this.enqueue({ kind: 'decision', event, observed: unixNanos(this.o.clock.now()) });
+  }
+
+  exportServiceEvent(event: ServiceEvent): ExportOutcome {
+    if (this.closed) return { status: 'failed', error: 'exporter closed', warnings: [] };
+    return this.enqueue({ kind: 'service', event, observed: unixNanos(this.o.clock.now()) });
+  }
+
+  private enqueue(pending: Pending): ExportOutcome {
+    this.queue.push(pending);
     const warnings: string[] = [];
     if (this.queue.length > this.o.maxQueue) {
       this.queue.shift(); // oldest first (§6.4)
@@ -215,7 +229,7 @@ class OtlpHttpExporter implements DecisionExporter {
   }
 
   private body(batch: readonly Pending[]): Uint8Array {
-    const records: JsonObject[] = batch.map((p) => toOtlpLogRecord(p.event, p.observed));
+    const records: JsonObject[] = batch.map(recordOf);
     const json = Buffer.from(JSON.stringify(toOtlpLogsRequest(records, this.o.serviceVersion)), 'utf8');
     return this.o.config.compression === 'gzip' ? gzipSync(json) : json;
   }

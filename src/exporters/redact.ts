@@ -33,12 +33,15 @@ export function redactUrl(text: string): string {
   return url.toString();
 }
 
+/** An inline `name=value` secret in free text (`api_key=…`, `token=…`, `password=…`). */
+const INLINE_SECRET = /\b([A-Za-z_]*(?:token|secret|password|api[_-]?key)[A-Za-z_]*)=([^\s&]+)/gi;
+
 function redactString(value: string): string {
   if (looksSecret(value)) return REDACTED;
   // Bearer/Basic credentials and inline `key=value` secrets inside free text.
   const scrubbed = value
     .replace(/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`)
-    .replace(/\b([A-Za-z_]*(?:token|secret|password|api[_-]?key)[A-Za-z_]*)=([^\s&]+)/gi, `$1=${REDACTED}`);
+    .replace(INLINE_SECRET, `$1=${REDACTED}`);
   return redactUrl(scrubbed);
 }
 
@@ -67,4 +70,27 @@ export function redactErrorText(text: string): string {
     .map((word) => redactUrl(word))
     .join(' ')
     .replace(/\b(bearer|basic)\s+\S+/gi, `$1 ${REDACTED}`);
+}
+
+/** Punctuation that wraps a word in error text (quotes, backticks, brackets, a trailing colon or comma). */
+const WRAPPING = /^([`'"([{<]*)(.*?)([`'")\]}>.,;:]*)$/s;
+
+/**
+ * An error text safe for exported service events: `redactErrorText`, then `key=value` secrets and
+ * every word that looks secret (gate.md §A3.4: e.g. a token echoed from the rejected file) become
+ * `[redacted]`. Words containing one of `keep` (the policy and snapshot paths the error names) stay.
+ * @example redactServiceErrorText('policy.yaml:5:13: invalid rule effect "nope" for ghp_abcdefghijklmnop1234567890', ['policy.yaml'])
+ *   // 'policy.yaml:5:13: invalid rule effect "nope" for [redacted]'
+ */
+export function redactServiceErrorText(text: string, keep: readonly string[]): string {
+  const kept = keep.filter((k) => k !== '');
+  return redactErrorText(text)
+    .replace(INLINE_SECRET, `$1=${REDACTED}`)
+    .split(' ')
+    .map((word) => {
+      if (kept.some((k) => word.includes(k))) return word;
+      const [, open = '', core = '', close = ''] = WRAPPING.exec(word) ?? [];
+      return looksSecret(core) ? `${open}${REDACTED}${close}` : word;
+    })
+    .join(' ');
 }

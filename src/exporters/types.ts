@@ -3,7 +3,12 @@
  * exporter (JSONL decision log, OTEL-style JSONL, OTLP/HTTP, or your own) receives it.
  *
  * STABLE API (used by `gait mcp proxy`, `gait mcp serve` and the gateway): `DecisionEvent`,
- * `DecisionExporter`, `ExportOutcome`, `ExportStats`, `ExportWarning`. Change only additively.
+ * `DecisionExporter`, `ExportOutcome`, `ExportStats`, `ExportWarning`, `ServiceEvent`. Change only
+ * additively.
+ *
+ * Besides decisions, a long-running service hands its exporters **service events** (§5.3: a policy or
+ * trust snapshot reload that was rejected) through the optional `exportServiceEvent`; an exporter
+ * without it simply does not receive them (docs/adr/0011-service-events-in-exports.md).
  *
  * Rules every exporter keeps: `export()` never throws and never blocks a decision (file exporters
  * write synchronously and report failure in the outcome; network exporters enqueue); failures and
@@ -57,6 +62,29 @@ export interface DecisionEvent {
   readonly args: JsonObject | undefined;
 }
 
+/**
+ * A service event (mcp-and-export.md §5.3, docs/contracts/exports.md "Service events"): a new policy
+ * or trust snapshot file was rejected and the service keeps the last valid one. Built by
+ * `buildServiceEvent`; every text member is already redacted.
+ */
+export interface ServiceEvent {
+  /** the wire name, exported as `event` (JSONL) / `gait.event` (OTEL-style, OTLP) */
+  readonly kind: 'policy_reload_failed' | 'trust_snapshot_reload_failed';
+  /** when the service noticed, UTC (the service clock) */
+  readonly createdAt: Timestamp;
+  readonly producerVersion: string;
+  /** the policy file as configured (`--policy`) */
+  readonly policyPath: string;
+  /** the trust snapshot file (`mcp_trust.snapshot`); '' for `policy_reload_failed` */
+  readonly snapshotPath: string;
+  /** `sha256hex` of the rejected file's bytes; '' when it could not be read (deleted, too large) */
+  readonly rejectedFileDigest: string;
+  /** the `policy_digest` (gate.md §A4.7) still in use; '' when none is (`--policy-reload-strict`) */
+  readonly policyDigest: string;
+  /** why the file was rejected: one line, redacted (file paths and positions, no secrets) */
+  readonly error: string;
+}
+
 /** What one `export()` call did. */
 export type ExportOutcome =
   | { readonly status: 'written' | 'queued'; readonly warnings: readonly string[] }
@@ -96,6 +124,11 @@ export interface DecisionExporter {
   readonly name: string;
   /** hand over one event; never throws, never blocks */
   export(event: DecisionEvent): ExportOutcome;
+  /**
+   * Optional: hand over one service event (a rejected reload); never throws, never blocks. Counted in
+   * `stats()` like decisions. Exporters without it do not receive service events.
+   */
+  exportServiceEvent?(event: ServiceEvent): ExportOutcome;
   /** resolves when every queued event was delivered, dropped or failed (bounded by the exporter's timeout) */
   flush(): Promise<void>;
   /** flush, then release resources; later `export()` calls fail with `exporter closed` */

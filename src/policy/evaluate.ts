@@ -14,6 +14,7 @@ import type { Decision } from './decision.js';
 import type { Verdict } from './model.js';
 import * as RC from './reason-codes.js';
 import { evaluateSingleIntent } from './single-intent.js';
+import type { SingleOutcome } from './single-intent.js';
 
 export interface EvaluateOptions {
   /** drives agent expiry and context age (gate.md §A5.1); pass `--evaluation-time` or the clock's now */
@@ -105,13 +106,39 @@ export function evaluate(compiled: CompiledPolicy, intent: Intent, options: Eval
   const diagnostics: string[] = [];
   const outcome = evaluateSingleIntent(compiled, prepared, options, diagnostics);
   // Part B (§B7): step 6, kill switch — no kill-switch option yet
+  return withIntentData(outcome, prepared, digest, compiled.digest, contextSource, diagnostics.length === 0 ? EMPTY : diagnostics);
+}
+
+/**
+ * The decision of a rule-set outcome: its members, then the intent data. Written out member by
+ * member: on Node 20 `{ ...outcome, intent, … }` (a spread followed by more members) takes a slow
+ * path that cost more than half of `evaluate`.
+ */
+function withIntentData(
+  o: SingleOutcome,
+  intent: Intent,
+  intentDigest: string,
+  policyDigest: string,
+  contextSource: string,
+  diagnostics: readonly string[],
+): Decision {
   return {
-    ...outcome,
-    intent: prepared,
-    intentDigest: digest,
-    policyDigest: compiled.digest,
+    verdict: o.verdict,
+    reasonCodes: o.reasonCodes,
+    violations: o.violations,
+    matchedRule: o.matchedRule,
+    minApprovals: o.minApprovals,
+    requireDistinctApprovers: o.requireDistinctApprovers,
+    requireBrokerCredential: o.requireBrokerCredential,
+    requireDelegation: o.requireDelegation,
+    requiredDelegationScopes: o.requiredDelegationScopes,
+    brokerReference: o.brokerReference,
+    brokerScopes: o.brokerScopes,
+    intent,
+    intentDigest,
+    policyDigest,
     contextSource,
-    diagnostics: diagnostics.length === 0 ? EMPTY : diagnostics,
+    diagnostics,
   };
 }
 

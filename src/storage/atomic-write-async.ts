@@ -82,7 +82,7 @@ let tempTag: string | undefined;
  * Whether the umask would narrow `mode` at create time, so an explicit chmod is needed. The umask is
  * read once (reading it sets it twice, DEP0139; a service changes it never).
  */
-function needsChmod(mode: number): boolean {
+export function needsChmod(mode: number): boolean {
   cachedUmask ??= process.umask();
   return (cachedUmask & mode) !== 0;
 }

@@ -31,11 +31,24 @@ export interface LivePolicy {
   readonly generation: number;
 }
 
+/**
+ * What the reloader reports. In the failure events `fileDigest` is the rejected file's `sha256hex`
+ * ('' when it could not be read) and `policyDigest` the policy digest still in use ('' when none is:
+ * strict mode).
+ */
 export type ReloadEvent =
   | { readonly kind: 'policy_reloaded'; readonly policyDigest: string; readonly fileDigest: string }
-  | { readonly kind: 'policy_reload_failed'; readonly error: string; readonly fileDigest: string }
+  | { readonly kind: 'policy_reload_failed'; readonly error: string; readonly fileDigest: string; readonly policyDigest: string }
   | { readonly kind: 'trust_snapshot_reloaded'; readonly path: string; readonly fileDigest: string }
-  | { readonly kind: 'trust_snapshot_reload_failed'; readonly path: string; readonly error: string; readonly fileDigest: string };
+  | {
+      readonly kind: 'trust_snapshot_reload_failed';
+      readonly path: string;
+      readonly error: string;
+      readonly fileDigest: string;
+      readonly policyDigest: string;
+    };
+
+type TrustFailure = Extract<ReloadEvent, { kind: 'trust_snapshot_reload_failed' }>;
 
 export interface PolicyReloaderOptions {
   readonly path: string;
@@ -117,7 +130,7 @@ export class PolicyReloader {
     this.absPath = resolve(options.cwd ?? process.cwd(), options.path);
     this.policyStat = statKey(this.absPath);
     const loaded = this.load();
-    const trust = this.loadTrust(loaded.compiled, undefined);
+    const { trust } = this.loadTrust(loaded.compiled, undefined);
     this.live = { ...loaded, trust, generation: 1 };
   }
 
@@ -223,11 +236,12 @@ export class PolicyReloader {
       this.reject(errorText(err), fileDigest);
       return;
     }
-    const trust = this.loadTrust(compiled, this.live);
+    const { trust, failure } = this.loadTrust(compiled, this.live);
     this.policyError = '';
     this.rejectedDigest = '';
     this.live = { compiled, fileDigest, trust, generation: (this.live?.generation ?? 0) + 1 };
     this.options.onEvent?.({ kind: 'policy_reloaded', policyDigest: compiled.digest, fileDigest });
+    if (failure !== undefined) this.options.onEvent?.(failure);
   }
 
   private reject(error: string, fileDigest: string): void {
@@ -235,25 +249,31 @@ export class PolicyReloader {
     this.policyError = error;
     this.rejectedDigest = fileDigest;
     if (this.options.strict === true) this.live = undefined;
-    if (!repeated) this.options.onEvent?.({ kind: 'policy_reload_failed', error, fileDigest });
+    if (!repeated) this.options.onEvent?.({ kind: 'policy_reload_failed', error, fileDigest, policyDigest: this.live?.compiled.digest ?? '' });
   }
 
-  /** The snapshot for a (new) policy: kept from `previous` when the path and bytes are unchanged. */
-  private loadTrust(compiled: CompiledPolicy, previous: LivePolicy | undefined): TrustSnapshotState | undefined {
+  /**
+   * The snapshot for a (new) policy. A snapshot at the same path that no longer loads keeps the last
+   * good one (stale), reported as `failure` unless the same error was already reported.
+   */
+  private loadTrust(compiled: CompiledPolicy, previous: LivePolicy | undefined): { trust: TrustSnapshotState | undefined; failure?: TrustFailure } {
     const config = compiled.policy.mcpTrust;
-    if (config === undefined) return undefined;
+    if (config === undefined) return { trust: undefined };
     const loaded = loadTrustSnapshotFile(config.snapshot, { cwd: this.options.cwd ?? process.cwd() });
     this.trustStat = statKey(resolve(this.options.cwd ?? process.cwd(), config.snapshot));
     this.trustDigest = loaded.fileDigest;
     const kept = previous?.trust;
     if (loaded.state.status !== 'loaded' && kept?.status === 'loaded' && kept.path === config.snapshot) {
+      const error = loaded.state.error;
+      const repeated = this.trustStale && this.trustError === error;
       this.trustStale = true;
-      this.trustError = loaded.state.error;
-      return kept;
+      this.trustError = error;
+      if (repeated) return { trust: kept };
+      return { trust: kept, failure: { kind: 'trust_snapshot_reload_failed', path: config.snapshot, error, fileDigest: loaded.fileDigest, policyDigest: compiled.digest } };
     }
     this.trustStale = false;
     this.trustError = loaded.state.status === 'loaded' ? '' : loaded.state.error;
-    return loaded.state;
+    return { trust: loaded.state };
   }
 
   private checkTrust(live: LivePolicy): void {
@@ -277,7 +297,7 @@ export class PolicyReloader {
       const repeated = this.trustStale && this.trustError === error;
       this.trustStale = true;
       this.trustError = error;
-      if (!repeated) this.options.onEvent?.({ kind: 'trust_snapshot_reload_failed', path, error, fileDigest: loaded.fileDigest });
+      if (!repeated) this.options.onEvent?.({ kind: 'trust_snapshot_reload_failed', path, error, fileDigest: loaded.fileDigest, policyDigest: live.compiled.digest });
       return;
     }
     this.trustDigest = loaded.fileDigest;

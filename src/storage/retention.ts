@@ -6,7 +6,7 @@
  * files this process writes are tracked in memory, so applying retention after each request costs
  * no directory listing.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, unlink as unlinkCb } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError } from './read-input.js';
@@ -62,6 +62,8 @@ function olderFirst(a: Tracked, b: Tracked): number {
 }
 
 const STAT_BATCH = 16;
+/** background removals wait this long so that one timer serves the removals of many requests */
+const REMOVAL_BATCH_MS = 10;
 
 export interface RetentionOptions {
   readonly rescanMs?: number;
@@ -81,6 +83,8 @@ export class RetentionClass {
   private scanning = false;
   private backgroundError = '';
   private readonly nowMs: () => number;
+  private removals: string[] = [];
+  private removalTimer: NodeJS.Timeout | undefined;
 
   constructor(name: RetentionClassName, dir: string, limits: RetentionLimits, options: RetentionOptions = {}) {
     this.name = name;
@@ -95,14 +99,25 @@ export class RetentionClass {
     return this.limits.maxAgeMs > 0 || this.limits.maxCount > 0 || this.limits.maxBytes > 0;
   }
 
-  /** Records a file this process just wrote (newest). */
+  /**
+   * Records a file this process just wrote (newest). Session files (journals, their state and chain)
+   * are appended or replaced in place, so a path noted again replaces its earlier entry.
+   */
   noteWritten(path: string, size: number): void {
     if (!this.enabled) return;
+    if (this.name === 'session') this.forget(path);
     const entry = { path, mtimeMs: this.nowMs(), size };
     const last = this.files[this.files.length - 1];
     this.files.push(entry);
     if (last !== undefined && olderFirst(last, entry) > 0) this.files.sort(olderFirst);
     this.totalBytes += size;
+  }
+
+  private forget(path: string): void {
+    const i = this.files.findIndex((f) => f.path === path);
+    if (i < 0) return;
+    this.totalBytes -= (this.files[i] as Tracked).size;
+    this.files.splice(i, 1);
   }
 
   /**
@@ -189,12 +204,30 @@ export class RetentionClass {
         });
     }
     const picked = this.select(now);
-    for (const f of [...picked.age, ...picked.count, ...picked.bytes]) {
-      unlink(f.path).catch((err: unknown) => {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.backgroundError ||= describeFsError(err);
-      });
-    }
+    for (const f of picked.age) this.removals.push(f.path);
+    for (const f of picked.count) this.removals.push(f.path);
+    for (const f of picked.bytes) this.removals.push(f.path);
+    if (this.removals.length > 0) this.removalTimer ??= setTimeout(() => void this.flushRemovals(), REMOVAL_BATCH_MS).unref();
     return { removedAge: picked.age.length, removedCount: picked.count.length, removedBytes: picked.bytes.length, error: pending };
+  }
+
+  /** Unlinks the files chosen by `applyInBackground` now; resolves when done (never rejects). */
+  flushRemovals(): Promise<void> {
+    if (this.removalTimer !== undefined) clearTimeout(this.removalTimer);
+    this.removalTimer = undefined;
+    const paths = this.removals;
+    this.removals = [];
+    return Promise.all(
+      paths.map(
+        (path) =>
+          new Promise<void>((done) => {
+            unlinkCb(path, (err) => {
+              if (err !== null && err.code !== 'ENOENT') this.backgroundError ||= describeFsError(err);
+              done();
+            });
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   /** Applies the limits and waits for the removals; never throws (errors are reported in the outcome). */

@@ -40,8 +40,13 @@ describe('gait mcp serve: startup refusals (exit 6, nothing listens)', () => {
     [['--policy', 'policy.yaml', '--http-verdict-status', 'loose'], 'unsupported --http-verdict-status value (expected compat or strict)'],
     [['--policy', 'policy.yaml', '--adapter', 'cohere'], 'unsupported adapter: cohere'],
     [['--policy', 'policy.yaml', '--profile', 'oss-prod'], 'oss-prod profile requires --key-mode prod'],
-    [['--policy', 'policy.yaml', '--runpack-dir', 'rp'], 'flag `--runpack-dir` is not supported yet: runpacks from mcp serve (artifacts.md §2)'],
+    [['--policy', 'policy.yaml', '--pack-max-count', '-2'], 'retention max-count values must be >= 0'],
+    [['--policy', 'policy.yaml', '--runpack-max-age', 'soon'], 'parse --runpack-max-age: invalid duration `soon`'],
     [['--policy', 'missing.yaml'], 'cannot read policy `missing.yaml`: no such file'],
+    [['--policy', 'policy.yaml', '--trace-sync', 'sometimes'], 'unsupported --trace-sync value `sometimes` (expected always, batched, never)'],
+    [['--policy', 'policy.yaml', '--trace-sync-interval', 'often'], 'parse --trace-sync-interval: invalid duration `often`'],
+    [['--policy', 'policy.yaml', '--trace-sync-interval', '0'], 'parse --trace-sync-interval: expected a whole number of milliseconds >= 1ms (e.g. 100ms)'],
+    [['--policy', 'policy.yaml', '--trace-sync-interval', '500us'], 'parse --trace-sync-interval: expected a whole number of milliseconds >= 1ms (e.g. 100ms)'],
   ];
   for (const [args, message, env] of cases) {
     it(message, async () => {

@@ -2,6 +2,8 @@
  * The `gate eval` decision pipeline of gate.md §A12.3 for the Part A features, as a pure function:
  * evaluate (§A5), the approval step without tokens (§A9.6), simulate presentation (§B12, D8), and the
  * signed trace (§A7, §A8). Every transport (CLI, HTTP, MCP) calls this and only does I/O around it.
+ * `runGateEvalUnsigned` stops before the trace is built and signed, for the MCP paths, which finish
+ * the record (trust, emergency stop) and sign it once (mcp-and-export.md §4 steps 6-8).
  */
 import type { SigningKey } from '../../crypto/keys.js';
 import type { CompiledPolicy } from '../../policy/compile.js';
@@ -17,11 +19,13 @@ import { runApprovalStep } from './approval-step.js';
 import type { ApprovalStepInput, ApprovalStepResult } from './approval-step.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
+import { elapsedMs } from '../../runtime/elapsed.js';
 import { argsDigest } from '../../schema/v1/intent-digest.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { buildTraceRecord, signTrace, traceId as traceIdOf } from '../trace/build.js';
+import type { TraceInput } from '../trace/types.js';
 import { sortedUnion } from './sorted.js';
 
 export interface GateEvalOptions {
@@ -71,6 +75,26 @@ export interface GateEvalResult {
   readonly approvalAudit: JsonObject | undefined;
 }
 
+/** What the unsigned pipeline needs: the gate options without the key and the presentation mode. */
+export type UnsignedGateEvalOptions = Omit<GateEvalOptions, 'signingKey' | 'simulate'>;
+
+/** The gate pipeline's result before its trace record is built and signed. */
+export interface UnsignedGateEval {
+  /** the evaluation outcome before the approval step */
+  readonly decision: Decision;
+  /** the real final verdict, reasons and violations (what the trace says) */
+  readonly verdict: Verdict;
+  readonly reasonCodes: readonly string[];
+  readonly violations: readonly string[];
+  /** the approval step's result; undefined when the verdict did not require approval */
+  readonly approval: ApprovalStepResult | undefined;
+  /**
+   * the trace inputs of the real outcome: `buildTraceRecord(traceInput)` is the unsigned trace
+   * record; a caller that changes the outcome builds it with its own verdict, violations and reasons
+   */
+  readonly traceInput: TraceInput;
+}
+
 const NO_TOKENS: ApprovalStepInput = {
   tokens: [],
   verifyKey: undefined,
@@ -79,16 +103,13 @@ const NO_TOKENS: ApprovalStepInput = {
   },
 };
 
-function elapsedMs(start: Timestamp, end: Timestamp): number {
-  const ms = (end.seconds - start.seconds) * 1000 + (end.nanos - start.nanos) / 1e6;
-  return ms > 0 ? ms : 0;
-}
-
 /**
- * Evaluates a normalized intent, applies the approval step and signs the trace.
+ * Evaluates a normalized intent and applies the approval step, stopping before the trace record is
+ * built and signed: no signature, no approval audit record, no simulate view.
  * @throws GaitError only for a broken invariant (the evaluator itself returns decisions as values)
+ * @example buildTraceRecord(runGateEvalUnsigned(compiled, intent, options).traceInput) // the unsigned record
  */
-export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: GateEvalOptions): GateEvalResult {
+export function runGateEvalUnsigned(compiled: CompiledPolicy, intent: Intent, options: UnsignedGateEvalOptions): UnsignedGateEval {
   const started = options.clock.now();
   const decision = evaluate(compiled, intent, { evaluationTime: options.evaluationTime, contextEnvelope: options.contextEnvelope });
   let verdict: Verdict = decision.verdict;
@@ -103,7 +124,7 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
   }
   const observedAt = options.clock.now();
   const prepared = decision.intent ?? intent;
-  const record = buildTraceRecord({
+  const traceInput: TraceInput = {
     intent: prepared,
     verdict,
     violations,
@@ -118,8 +139,17 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
     matchedRule: decision.matchedRule,
     contextSource: decision.contextSource,
     approvalTokenRef: approval?.granted === true ? approval.approvalRef : (options.approvalTokenRef ?? ''),
-  });
-  const trace = signTrace(record, options.signingKey);
+  };
+  return { decision, verdict, reasonCodes, violations, approval, traceInput };
+}
+
+/**
+ * Evaluates a normalized intent, applies the approval step and signs the trace.
+ * @throws GaitError only for a broken invariant (the evaluator itself returns decisions as values)
+ */
+export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: GateEvalOptions): GateEvalResult {
+  const { decision, verdict, reasonCodes, violations, approval, traceInput } = runGateEvalUnsigned(compiled, intent, options);
+  const trace = signTrace(buildTraceRecord(traceInput), options.signingKey);
   const traceId = String(trace['trace_id']);
   let presented = { verdict, reasonCodes, violations };
   let simulated: SimulatedView | undefined;
@@ -131,7 +161,7 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
       ? { verdict: 'allow', reasonCodes: sortedUnion(reasonCodes, extra), violations: [] }
       : { verdict, reasonCodes: sortedUnion(reasonCodes, extra), violations };
   }
-  const approvalAudit = approval === undefined ? undefined : auditRecord(decision, prepared, approval, traceId, options);
+  const approvalAudit = approval === undefined ? undefined : auditRecord(decision, traceInput.intent, approval, traceId, options);
   return {
     decision,
     verdict,
@@ -150,7 +180,7 @@ export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: G
 }
 
 /** §A9.6 with the bindings of §A9.4 and single-use consumption (§A9.7). */
-function approvalStep(compiled: CompiledPolicy, decision: Decision, prepared: Intent, options: GateEvalOptions): ApprovalStepResult {
+function approvalStep(compiled: CompiledPolicy, decision: Decision, prepared: Intent, options: UnsignedGateEvalOptions): ApprovalStepResult {
   const now = options.clock.now();
   return runApprovalStep(options.approvals ?? NO_TOKENS, {
     expectation: expectedApprovalBindings(prepared, decision.policyDigest, decision.intentDigest),

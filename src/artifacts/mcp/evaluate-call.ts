@@ -1,41 +1,53 @@
 /**
- * One MCP-path decision (mcp-and-export.md §4 step 6 and 8, §5.6): the `gate eval` pipeline
- * (`runGateEval`, unchanged), then MCP server trust applied to its result (§3.3), then the signed
- * trace of the final outcome carrying the `mcp_trust` decision object. The emergency stop (§4
- * step 7) follows in `emergency-stop.ts`. Pure: the policy, the
- * normalized intent, the loaded trust snapshot, the key and the clock come in as values.
+ * One MCP-path decision (mcp-and-export.md §4 steps 6-8, §5.6): the `gate eval` pipeline without its
+ * signature (`runGateEvalUnsigned`), MCP server trust applied to its outcome (§3.3), the emergency
+ * stop (§4 step 7, `emergency-stop.ts`), then one trace record for the final outcome, carrying the
+ * `mcp_trust` decision object, signed once. Pure: the policy, the normalized intent, the loaded trust
+ * snapshot, the key and the clock come in as values, the job status through a port.
  */
+import type { SigningKey } from '../../crypto/keys.js';
 import { GaitError } from '../../errors/error.js';
 import type { CompiledPolicy } from '../../policy/compile.js';
 import { applyMcpTrust, evaluateMcpTrust, toMcpTrustRecord } from '../../policy/mcp-trust.js';
 import type { McpServerRef, McpTrustDecision, TrustableOutcome, TrustSnapshotState } from '../../policy/mcp-trust.js';
-import type { Verdict } from '../../policy/model.js';
-import { parseTimestamp } from '../../runtime/timestamp.js';
-import { argsDigest } from '../../schema/v1/intent-digest.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Timestamp } from '../../runtime/timestamp-type.js';
+import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
-import { runGateEval } from '../gate/gate-eval.js';
-import type { GateEvalOptions, GateEvalResult } from '../gate/gate-eval.js';
+import { runGateEvalUnsigned } from '../gate/gate-eval.js';
+import type { UnsignedGateEval, UnsignedGateEvalOptions } from '../gate/gate-eval.js';
 import { buildTraceRecord, signTrace } from '../trace/build.js';
+import { applyEmergencyStop } from './emergency-stop.js';
+import type { JobStopState } from './emergency-stop.js';
+
+/** What every MCP decision (proxy, serve, gateway) is taken with, besides the call. */
+export interface McpEvalSettings {
+  readonly compiled: CompiledPolicy;
+  /** the snapshot named by `mcp_trust.snapshot`; required when the policy enables trust */
+  readonly trustSnapshot: TrustSnapshotState | undefined;
+  readonly contextEnvelope: ContextEnvelope | undefined;
+  readonly signingKey: SigningKey;
+  /** evaluation time (read once, first), trace `observed_at` and `latency_ms` */
+  readonly clock: Clock;
+  readonly correlationId: string;
+  readonly producerVersion: string;
+  /** the job status port of the emergency-stop step (§4 step 7), asked with the prepared intent's job id */
+  readonly jobState: (jobId: string) => JobStopState;
+}
 
 export interface McpEvalInput {
-  readonly compiled: CompiledPolicy;
+  readonly settings: McpEvalSettings;
   /** the normalized intent built from the tool call (§2) */
   readonly intent: Intent;
   /** the call's `server` object; undefined when it has none */
   readonly server: McpServerRef | undefined;
-  /** the snapshot named by `mcp_trust.snapshot`; required when the policy enables trust */
-  readonly trustSnapshot: TrustSnapshotState | undefined;
-  /** as for `gate eval`; `simulate` must be false on MCP paths (they have no observe mode) */
-  readonly gate: GateEvalOptions;
 }
 
-export interface McpEvalResult {
-  /** the gate result before trust */
-  readonly gate: GateEvalResult;
-  readonly verdict: Verdict;
-  readonly reasonCodes: readonly string[];
-  readonly violations: readonly string[];
+/** The final outcome (gate, trust, emergency stop: `verdict`, `reasonCodes`, `violations`) and its signed trace. */
+export interface McpEvalResult extends TrustableOutcome {
+  /** the gate outcome before trust and the emergency stop */
+  readonly gate: UnsignedGateEval;
   /** undefined when the policy has no `mcp_trust` block */
   readonly mcpTrust: McpTrustDecision | undefined;
   readonly traceId: string;
@@ -47,37 +59,46 @@ export interface McpEvalResult {
   readonly keyId: string;
 }
 
-function stringMember(record: JsonObject, key: string): string {
-  const v = record[key];
-  return typeof v === 'string' ? v : '';
+export interface McpEvalOutcome {
+  readonly result: McpEvalResult;
+  /** the prepared intent the gate evaluated (the normalized one when it could not be prepared) */
+  readonly intent: Intent;
+  /** whether the emergency stop changed the outcome */
+  readonly emergencyStopped: boolean;
+  /** `job_status_unavailable=<err>` when the job status could not be read */
+  readonly warnings: readonly string[];
 }
 
-/**
- * Re-emits the gate's trace for the trust-adjusted outcome (§4 step 8: "the trace carries `mcp_trust`").
- * Every input but the outcome is the gate's own, so a trace without a trust change differs from the
- * gate's only by the `mcp_trust` member.
- */
-function retrace(input: McpEvalInput, gate: GateEvalResult, outcome: TrustableOutcome, trust: McpTrustDecision): JsonObject {
-  const prepared = gate.decision.intent ?? input.intent;
-  const first = gate.trace;
-  const latency = first['latency_ms'];
-  const record = buildTraceRecord({
-    intent: prepared,
-    verdict: outcome.verdict,
-    violations: outcome.violations,
-    reasonCodes: outcome.reasonCodes,
-    policyDigest: gate.decision.policyDigest,
-    intentDigest: gate.decision.intentDigest,
-    argsDigest: argsDigest(prepared),
-    producerVersion: input.gate.producerVersion,
-    observedAt: parseTimestamp(stringMember(first, 'observed_at')),
-    correlationId: input.gate.correlationId,
-    latencyMs: typeof latency === 'number' ? latency : 0,
-    matchedRule: gate.decision.matchedRule,
-    contextSource: gate.decision.contextSource,
-    approvalTokenRef: stringMember(first, 'approval_token_ref'),
-  });
-  return signTrace({ ...record, mcp_trust: toMcpTrustRecord(trust) }, input.gate.signingKey);
+/** The gate options of every MCP path: no observe mode (§4), no approval tokens. */
+function gateOptions(settings: McpEvalSettings): UnsignedGateEvalOptions {
+  return {
+    evaluationTime: settings.clock.now(),
+    clock: settings.clock,
+    producerVersion: settings.producerVersion,
+    correlationId: settings.correlationId,
+    ...(settings.contextEnvelope === undefined ? {} : { contextEnvelope: settings.contextEnvelope }),
+  };
+}
+
+interface TrustStep {
+  readonly decision: McpTrustDecision;
+  readonly outcome: TrustableOutcome;
+}
+
+/** §3.3: the trust decision for the call and the outcome it leaves; undefined without `mcp_trust`. */
+function trustStep(input: McpEvalInput, gate: UnsignedGateEval, prepared: Intent, evaluationTime: Timestamp): TrustStep | undefined {
+  const config = input.settings.compiled.policy.mcpTrust;
+  if (config === undefined) return undefined;
+  const snapshot = input.settings.trustSnapshot;
+  if (snapshot === undefined) throw new GaitError('internal_failure', 'mcp trust is enabled but no trust snapshot was loaded');
+  const decision = evaluateMcpTrust(config, input.server, prepared.context.riskClass, snapshot, evaluationTime);
+  return { decision, outcome: applyMcpTrust(gate, decision, config.action) };
+}
+
+/** The one signed trace (§4 step 8): the gate's trace inputs with the traced outcome, plus `mcp_trust`. */
+function signedTrace(gate: UnsignedGateEval, traced: TrustableOutcome, trust: McpTrustDecision | undefined, key: SigningKey): JsonObject {
+  const record = buildTraceRecord({ ...gate.traceInput, verdict: traced.verdict, violations: traced.violations, reasonCodes: traced.reasonCodes });
+  return signTrace(trust === undefined ? record : { ...record, mcp_trust: toMcpTrustRecord(trust) }, key);
 }
 
 function signedDigestOf(trace: JsonObject): string {
@@ -88,23 +109,36 @@ function signedDigestOf(trace: JsonObject): string {
 }
 
 /**
- * Evaluates one MCP tool call's intent: gate pipeline, trust, signed trace.
- * @returns the final outcome and its signed trace
+ * Decides one MCP tool call's intent: gate pipeline, trust, emergency stop, one signed trace.
+ * @returns the final outcome with its signed trace, the prepared intent and the stop's effect
  * @throws GaitError `internal_failure` when trust is enabled but no snapshot state was given (a
- *   transport bug), as `runGateEval` otherwise
- * @example const r = runMcpEval({ compiled, intent, server, trustSnapshot, gate: options }); r.verdict;
+ *   transport bug), as `runGateEvalUnsigned` otherwise
+ * @example runMcpEval({ settings, intent, server }).result.verdict // 'allow'
  */
-export function runMcpEval(input: McpEvalInput): McpEvalResult {
-  const gate = runGateEval(input.compiled, input.intent, input.gate);
-  const config = input.compiled.policy.mcpTrust;
-  const base = { gate, keyId: input.gate.signingKey.keyId };
-  if (config === undefined) {
-    return { ...base, verdict: gate.verdict, reasonCodes: gate.reasonCodes, violations: gate.violations, mcpTrust: undefined, traceId: gate.traceId, trace: gate.trace, traceDigest: signedDigestOf(gate.trace) };
-  }
-  if (input.trustSnapshot === undefined) throw new GaitError('internal_failure', 'mcp trust is enabled but no trust snapshot was loaded');
+export function runMcpEval(input: McpEvalInput): McpEvalOutcome {
+  const options = gateOptions(input.settings);
+  const gate = runGateEvalUnsigned(input.settings.compiled, input.intent, options);
   const prepared = gate.decision.intent ?? input.intent;
-  const trust = evaluateMcpTrust(config, input.server, prepared.context.riskClass, input.trustSnapshot, input.gate.evaluationTime);
-  const outcome = applyMcpTrust(gate, trust, config.action);
-  const trace = retrace(input, gate, outcome, trust);
-  return { ...base, ...outcome, mcpTrust: trust, traceId: String(trace['trace_id']), trace, traceDigest: signedDigestOf(trace) };
+  const trust = trustStep(input, gate, prepared, options.evaluationTime);
+  const trusted: TrustableOutcome = trust?.outcome ?? gate;
+  const stop = applyEmergencyStop(trusted, input.settings.jobState(prepared.context.jobId));
+  // An intent that could not be prepared is blocked already; its trace keeps the outcome before the stop.
+  const trace = signedTrace(gate, gate.decision.intent === undefined ? trusted : stop.outcome, trust?.decision, input.settings.signingKey);
+  const { verdict, reasonCodes, violations } = stop.outcome;
+  return {
+    result: {
+      gate,
+      verdict,
+      reasonCodes,
+      violations,
+      mcpTrust: trust?.decision,
+      traceId: String(trace['trace_id']),
+      trace,
+      traceDigest: signedDigestOf(trace),
+      keyId: input.settings.signingKey.keyId,
+    },
+    intent: prepared,
+    emergencyStopped: stop.preempted,
+    warnings: stop.warnings,
+  };
 }

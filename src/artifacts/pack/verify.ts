@@ -3,16 +3,20 @@
  * undeclared files → proof-record chain → type contract → signatures. A bare runpack is verified as
  * one (`legacy_type: "runpack"`). Every step is a named check in the report.
  */
-import { sha256Hex } from '../../crypto/digest.js';
-import { verifyRecordSignature } from '../../crypto/envelope.js';
-import type { VerifyKey } from '../../crypto/keys.js';
 import { GaitError, isGaitError } from '../../errors/error.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
-import type { HashMismatch } from '../runpack/open.js';
-import { verifyRunpack } from '../runpack/verify.js';
-import type { SignatureStatus } from '../runpack/verify.js';
+import { openRunpackEntries, readZipEntries } from '../runpack/open.js';
+import type { OpenedRunpack } from '../runpack/open.js';
+import { runpackOpenFailure, verifyOpenedRunpack } from '../runpack/verify.js';
+import type { RunpackVerifyReport, SignatureStatus } from '../runpack/verify.js';
+import { namedCheck } from '../signed/check.js';
+import type { NamedCheck } from '../signed/check.js';
+import { checkDeclaredFiles, declaredFilesWhy } from '../signed/declared-files.js';
+import { signatureOk, signatureWhy, verifyManifestSignatures } from '../signed/manifest-signatures.js';
+import { NO_FINDINGS } from '../signed/report.js';
+import type { SignedZipFindings, SignedZipVerifyOptions } from '../signed/report.js';
 import { openZip } from '../zip/read.js';
-import type { ZipLimits } from '../zip/read.js';
+import type { ZipArchive, ZipLimits } from '../zip/read.js';
 import { jobContractError, runContractError } from './contracts.js';
 import { computePackId, parsePackManifest } from './manifest.js';
 import { verifyProofRecords } from './proof.js';
@@ -31,19 +35,11 @@ export type PackCheckName =
   | 'signature'
   | 'runpack';
 
-export interface PackCheck {
-  readonly name: PackCheckName;
-  readonly ok: boolean;
-  readonly why?: string;
-}
+export type PackCheck = NamedCheck<PackCheckName>;
 
-export interface VerifyPackOptions {
-  readonly key?: VerifyKey;
-  readonly requireSignature?: boolean;
-  readonly limits?: Partial<ZipLimits>;
-}
+export type VerifyPackOptions = SignedZipVerifyOptions;
 
-export interface PackVerifyReport {
+export interface PackVerifyReport extends SignedZipFindings {
   readonly ok: boolean;
   readonly packId: string;
   readonly packType: string;
@@ -51,13 +47,6 @@ export interface PackVerifyReport {
   readonly filesChecked: number;
   /** Number of proof records whose hash and chain verified; undefined when the pack has none. */
   readonly proofRecordsVerified?: number;
-  readonly missingFiles: readonly string[];
-  readonly hashMismatches: readonly HashMismatch[];
-  readonly undeclaredFiles: readonly string[];
-  readonly signatureStatus: SignatureStatus;
-  readonly signatureErrors: readonly string[];
-  readonly signaturesTotal: number;
-  readonly signaturesValid: number;
   /** `runpack` when the zip is a bare runpack; '' for a PackSpec pack. */
   readonly legacyType: '' | 'runpack';
   readonly checks: readonly PackCheck[];
@@ -67,32 +56,23 @@ export interface PackVerifyReport {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-function check(name: PackCheckName, why: string): PackCheck {
-  return why === '' ? { name, ok: true } : { name, ok: false, why };
-}
+const check = namedCheck<PackCheckName>;
 
 function emptyReport(checks: PackCheck[], error: string, manifest?: PackManifest): PackVerifyReport {
   return {
+    ...NO_FINDINGS,
     ok: false,
     packId: manifest?.packId ?? '',
     packType: manifest?.packType ?? '',
     sourceRef: manifest?.sourceRef ?? '',
     filesChecked: 0,
-    missingFiles: [],
-    hashMismatches: [],
-    undeclaredFiles: [],
-    signatureStatus: 'missing',
-    signatureErrors: [],
-    signaturesTotal: 0,
-    signaturesValid: 0,
     legacyType: '',
     checks,
     error,
   };
 }
 
-function asLegacyRunpack(bytes: Uint8Array, options: VerifyPackOptions): PackVerifyReport {
-  const r = verifyRunpack(bytes, options);
+function asLegacyRunpack(r: RunpackVerifyReport): PackVerifyReport {
   return {
     ok: r.ok,
     packId: r.manifestDigest,
@@ -110,52 +90,6 @@ function asLegacyRunpack(bytes: Uint8Array, options: VerifyPackOptions): PackVer
     checks: [{ name: 'runpack', ok: r.ok, ...(r.ok ? {} : { why: r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.why ?? ''}`).join('; ') }) }],
     error: r.error,
   };
-}
-
-interface Signatures {
-  readonly status: SignatureStatus;
-  readonly errors: string[];
-  readonly valid: number;
-}
-
-function verifyManifestSignatures(manifest: PackManifest, manifestJson: JsonObject, options: VerifyPackOptions): Signatures {
-  const required = options.requireSignature === true;
-  if (manifest.signatures.length === 0) return { status: 'missing', errors: required ? ['manifest has no signatures'] : [], valid: 0 };
-  if (options.key === undefined) return { status: 'skipped', errors: required ? ['public key not configured'] : [], valid: 0 };
-  const payload: JsonObject = {};
-  for (const k of Object.keys(manifestJson)) if (k !== 'signatures') payload[k] = manifestJson[k] as JsonObject[string];
-  const errors: string[] = [];
-  let valid = 0;
-  for (const sig of manifest.signatures) {
-    const r = verifyRecordSignature(payload, sig, options.key);
-    if (r.ok) valid++;
-    else errors.push(r.error);
-  }
-  if (valid === 0) errors.push('signature verification failed');
-  return { status: valid > 0 ? 'verified' : 'failed', errors: [...new Set(errors)].sort(), valid };
-}
-
-interface Files {
-  readonly missing: string[];
-  readonly mismatches: HashMismatch[];
-  readonly undeclared: string[];
-}
-
-function checkFiles(manifest: PackManifest, entries: ReadonlyMap<string, Uint8Array>): Files {
-  const declared = new Set(manifest.contents.map((c) => c.path));
-  const missing: string[] = [];
-  const mismatches: HashMismatch[] = [];
-  for (const c of manifest.contents) {
-    const bytes = entries.get(c.path);
-    if (bytes === undefined) {
-      missing.push(c.path);
-      continue;
-    }
-    const actual = sha256Hex(bytes);
-    if (actual !== c.sha256.toLowerCase()) mismatches.push({ path: c.path, expected: c.sha256, actual });
-  }
-  const undeclared = [...entries.keys()].filter((n) => n !== PACK_MANIFEST_ENTRY && !declared.has(n));
-  return { missing: missing.sort(), mismatches: mismatches.sort((a, b) => (a.path < b.path ? -1 : 1)), undeclared: undeclared.sort() };
 }
 
 function typeContract(manifest: PackManifest, entries: ReadonlyMap<string, Uint8Array>, limits: Partial<ZipLimits>): string {
@@ -176,6 +110,35 @@ function typeContract(manifest: PackManifest, entries: ReadonlyMap<string, Uint8
 }
 
 /**
+ * §3.6 step 2 from the entry names: a pack, or a bare runpack verified as one.
+ * @throws GaitError `artifact_invalid` `missing pack_manifest.json` when it is neither
+ */
+function isLegacyRunpack(has: (name: string) => boolean): boolean {
+  if (has(PACK_MANIFEST_ENTRY)) return false;
+  if (has('manifest.json')) return true;
+  throw new GaitError('artifact_invalid', 'missing pack_manifest.json');
+}
+
+/**
+ * The report of a pack whose zip could not be opened or read (§3.6 step 1).
+ * @throws the error itself when it is not a verification failure
+ */
+export function packZipFailure(err: unknown): PackVerifyReport {
+  if (!isGaitError(err) || err.category !== 'verification_failed') throw err;
+  return emptyReport([check('zip', err.message)], err.message);
+}
+
+function legacyOf(entries: ReadonlyMap<string, Uint8Array>, options: VerifyPackOptions): PackVerifyReport {
+  let opened: OpenedRunpack;
+  try {
+    opened = openRunpackEntries(entries);
+  } catch (err) {
+    return asLegacyRunpack(runpackOpenFailure(err));
+  }
+  return asLegacyRunpack(verifyOpenedRunpack(opened, options));
+}
+
+/**
  * Verifies a pack zip (artifacts.md §3.6).
  * @returns the report; `ok` per §2.8's rule
  * @throws GaitError `artifact_invalid` `missing pack_manifest.json` (exit 6) when the zip is neither a
@@ -183,33 +146,45 @@ function typeContract(manifest: PackManifest, entries: ReadonlyMap<string, Uint8
  * @example verifyPack(bytes, { key, requireSignature: true }).signatureStatus
  */
 export function verifyPack(zipBytes: Uint8Array, options: VerifyPackOptions = {}): PackVerifyReport {
-  const limits = options.limits ?? {};
-  const checks: PackCheck[] = [];
-  const entries = new Map<string, Uint8Array>();
+  let zip: ZipArchive;
   try {
-    const zip = openZip(zipBytes, limits);
-    if (zip.entry(PACK_MANIFEST_ENTRY) === undefined) {
-      if (zip.entry('manifest.json') !== undefined) return asLegacyRunpack(zipBytes, options);
-      throw new GaitError('artifact_invalid', 'missing pack_manifest.json');
-    }
-    for (const e of zip.entries) entries.set(e.name, zip.read(e.name));
+    zip = openZip(zipBytes, options.limits ?? {});
   } catch (err) {
-    if (!isGaitError(err) || err.category !== 'verification_failed') throw err;
-    checks.push(check('zip', err.message));
-    return emptyReport(checks, err.message);
+    return packZipFailure(err);
   }
-  checks.push(check('zip', ''));
-  let manifest: PackManifest;
-  let manifestJson: JsonObject;
+  const legacy = isLegacyRunpack((name) => zip.entry(name) !== undefined);
+  let entries: Map<string, Uint8Array>;
+  try {
+    entries = readZipEntries(zip);
+  } catch (err) {
+    return legacy ? asLegacyRunpack(runpackOpenFailure(err)) : packZipFailure(err);
+  }
+  return verifyPackEntries(entries, options);
+}
+
+function parsedManifest(entries: ReadonlyMap<string, Uint8Array>): { manifest: PackManifest; manifestJson: JsonObject } | string {
   try {
     const raw = JSON.parse(UTF8.decode(entries.get(PACK_MANIFEST_ENTRY) as Uint8Array)) as unknown;
-    manifest = parsePackManifest(raw);
-    manifestJson = raw as JsonObject;
+    return { manifest: parsePackManifest(raw), manifestJson: raw as JsonObject };
   } catch (err) {
-    const why = isGaitError(err) ? err.message : 'invalid pack manifest: pack_manifest.json is not valid JSON';
-    checks.push(check('manifest', why));
-    return emptyReport(checks, why);
+    return isGaitError(err) ? err.message : 'invalid pack manifest: pack_manifest.json is not valid JSON';
   }
+}
+
+/**
+ * §3.6 steps 2–8 over a zip already opened and decompressed (`readZipEntries`), so a caller that
+ * goes on to use the entries reads each one once. `options.limits` caps the embedded runpack.
+ * @throws GaitError `artifact_invalid` `missing pack_manifest.json`, as `verifyPack`
+ */
+export function verifyPackEntries(entries: ReadonlyMap<string, Uint8Array>, options: VerifyPackOptions = {}): PackVerifyReport {
+  if (isLegacyRunpack((name) => entries.has(name))) return legacyOf(entries, options);
+  const checks: PackCheck[] = [check('zip', '')];
+  const parsed = parsedManifest(entries);
+  if (typeof parsed === 'string') {
+    checks.push(check('manifest', parsed));
+    return emptyReport(checks, parsed);
+  }
+  const { manifest, manifestJson } = parsed;
   checks.push(check('manifest', ''));
   const computed = computePackId(manifest);
   if (computed !== manifest.packId.toLowerCase()) {
@@ -218,27 +193,24 @@ export function verifyPack(zipBytes: Uint8Array, options: VerifyPackOptions = {}
     return emptyReport(checks, why, manifest);
   }
   checks.push(check('pack_id', ''));
-  const files = checkFiles(manifest, entries);
-  checks.push(check('declared_files', files.missing.length > 0 ? `missing files: ${files.missing.join(', ')}` : ''));
-  checks.push(check('file_hashes', files.mismatches.length > 0 ? `hash mismatches: ${files.mismatches.map((m) => m.path).join(', ')}` : ''));
-  checks.push(check('undeclared_files', files.undeclared.length > 0 ? `undeclared files: ${files.undeclared.join(', ')}` : ''));
+  const files = checkDeclaredFiles(manifest.contents, entries, PACK_MANIFEST_ENTRY);
+  const why = declaredFilesWhy(files.missing, files.mismatches, files.undeclared);
+  checks.push(check('declared_files', why.declaredFiles), check('file_hashes', why.fileHashes), check('undeclared_files', why.undeclaredFiles));
   const required = options.requireSignature === true;
   const proofBytes = entries.get(PROOF_RECORDS_ENTRY);
   const proofHashOk = proofBytes !== undefined && !files.mismatches.some((m) => m.path === PROOF_RECORDS_ENTRY);
   const proof = proofHashOk ? verifyProofRecords(proofBytes, required ? options.key : undefined) : undefined;
   if (proof !== undefined) checks.push(check('proof_records', proof.error));
   const filesOk = files.missing.length === 0 && files.mismatches.length === 0 && files.undeclared.length === 0;
-  const contract = filesOk ? typeContract(manifest, entries, limits) : '';
+  const contract = filesOk ? typeContract(manifest, entries, options.limits ?? {}) : '';
   if (filesOk) checks.push(check('type_contract', contract));
-  const sigs = verifyManifestSignatures(manifest, manifestJson, options);
+  const sigs = verifyManifestSignatures(manifestJson, manifest.signatures, { ...options, addFailureNote: true });
   const lineErrors = proof?.signatureErrors ?? [];
   const status: SignatureStatus = lineErrors.length > 0 ? 'failed' : sigs.status;
   const signatureErrors = [...sigs.errors, ...lineErrors].sort();
-  const sigWhy = status === 'failed' || (required && status !== 'verified') ? signatureErrors.join('; ') || status : '';
-  checks.push(check('signature', sigWhy));
-  const sigOk = required ? status === 'verified' : status !== 'failed';
+  checks.push(check('signature', signatureWhy(status, signatureErrors, required)));
   return {
-    ok: filesOk && (proof?.error ?? '') === '' && contract === '' && sigOk,
+    ok: filesOk && (proof?.error ?? '') === '' && contract === '' && signatureOk(status, required),
     packId: manifest.packId,
     packType: manifest.packType,
     sourceRef: manifest.sourceRef,

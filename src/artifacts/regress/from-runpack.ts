@@ -7,7 +7,9 @@ import { isGaitError } from '../../errors/error.js';
 import { formatTimestamp } from '../../runtime/timestamp.js';
 import { diffRunpacks } from '../runpack/diff.js';
 import { computeManifestDigest } from '../runpack/manifest.js';
-import { readRunpackSync } from '../runpack/read.js';
+import type { OpenedRunpack } from '../runpack/open.js';
+import { decodeCheckedRunpack, readRunpackSync } from '../runpack/read.js';
+import type { RunpackFileFindings } from '../runpack/read.js';
 import type { Runpack } from '../runpack/types.js';
 import type { ZipLimits } from '../zip/read.js';
 import type { EvidenceDiff } from './candidate.js';
@@ -82,18 +84,29 @@ export function evidenceOf(pack: Runpack): RunpackEvidence {
   };
 }
 
-/**
- * Reads a runpack zip for grading; never throws for a bad runpack.
- * @returns the evidence with its integrity findings, or the failure and its reason code
- */
-export function loadRunpackEvidence(zipBytes: Uint8Array, limits: Partial<ZipLimits> = {}): { load: RunpackLoad; runpack?: Runpack } {
+type EvidenceRead = { load: RunpackLoad; runpack?: Runpack };
+
+function evidenceRead(read: () => Runpack): EvidenceRead {
   let pack: Runpack;
   try {
-    pack = readRunpackSync(zipBytes, { limits });
+    pack = read();
   } catch (err) {
     return { load: failureOf(err) };
   }
   return { load: { ok: true, evidence: evidenceOf(pack) }, runpack: pack };
+}
+
+/**
+ * Reads a runpack zip for grading; never throws for a bad runpack.
+ * @returns the evidence with its integrity findings, or the failure and its reason code
+ */
+export function loadRunpackEvidence(zipBytes: Uint8Array, limits: Partial<ZipLimits> = {}): EvidenceRead {
+  return evidenceRead(() => readRunpackSync(zipBytes, { limits }));
+}
+
+/** As `loadRunpackEvidence`, for a runpack already opened whose files were checked (`files`): nothing is hashed again. */
+export function loadCheckedRunpackEvidence(opened: OpenedRunpack, files: RunpackFileFindings): EvidenceRead {
+  return evidenceRead(() => decodeCheckedRunpack(opened, files));
 }
 
 /** The candidate `run diff` (full privacy, §2.10) reduced to what the `diff` and `context_conformance` graders read. */

@@ -2,6 +2,7 @@
 import { formatTimestamp, toUtc } from '../../runtime/timestamp.js';
 import type { JsonObject, JsonValue } from '../../schema/v1/json-types.js';
 import { compareCodePoints } from '../../schema/v1/text.js';
+import { stringMember } from '../signed/members.js';
 import type { CaptureMode, ResultRecord, Runpack } from './types.js';
 
 export interface InspectEntry {
@@ -30,11 +31,6 @@ export interface RunpackInspection {
   /** Intent ids of results with no intent, sorted. */
   readonly unmatchedResults: readonly string[];
   readonly warnings: readonly string[];
-}
-
-function stringOf(payload: JsonObject | undefined, key: string): string {
-  const v = payload?.[key];
-  return typeof v === 'string' ? v : '';
 }
 
 function stringsOf(payload: JsonObject | undefined, key: string): string[] {
@@ -66,7 +62,7 @@ export function inspectRunpack(pack: Runpack): RunpackInspection {
       argsDigest: intent.argsDigest,
       status: result?.status ?? '',
       resultDigest: result?.resultDigest ?? '',
-      verdict: stringOf(result?.result, 'verdict'),
+      verdict: stringMember(result?.result, 'verdict'),
       reasonCodes: stringsOf(result?.result, 'reason_codes'),
       violations: stringsOf(result?.result, 'violations'),
     };

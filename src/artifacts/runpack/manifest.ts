@@ -1,6 +1,7 @@
 /**
  * The runpack manifest (artifacts.md §2.3): strict parsing (§2.8 step 2, §10: unknown top-level
- * members are verification failures), `manifest_digest`, signing and the signature payload.
+ * members are verification failures), `manifest_digest` and signing (the signature payload and its
+ * check are shared with packs: `../signed/manifest-signatures.ts`).
  */
 import { digestJcs } from '../../crypto/digest.js';
 import { signRecord } from '../../crypto/envelope.js';
@@ -110,11 +111,4 @@ export function computeManifestDigest(manifest: RunpackManifest): string {
 /** Signs the manifest with its real `manifest_digest` and no `signatures` (§2.3). */
 export function signRunpackManifest(manifest: RunpackManifest, key: SigningKey): SignatureEnvelope {
   return signRecord(manifestToWire(manifest, { withoutSignatures: true }), key);
-}
-
-/** The signature payload of a stored manifest: the parsed object minus its top-level `signatures` (§2.3). */
-export function manifestSignaturePayload(stored: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const key of Object.keys(stored)) if (key !== 'signatures') out[key] = stored[key] as JsonObject[string];
-  return out;
 }

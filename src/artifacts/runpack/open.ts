@@ -3,20 +3,17 @@
  * the strict manifest, and the file checks (missing, mismatched, undeclared). `verifyRunpack`
  * reports their results; `readRunpack` throws on the first failure.
  */
-import { sha256Hex } from '../../crypto/digest.js';
 import { GaitError } from '../../errors/error.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
+import { checkDeclaredFiles } from '../signed/declared-files.js';
+import type { HashMismatch } from '../signed/declared-files.js';
 import { openZip } from '../zip/read.js';
-import type { ZipLimits } from '../zip/read.js';
+import type { ZipArchive, ZipLimits } from '../zip/read.js';
 import { parseRunpackManifest } from './manifest.js';
 import { MANIFEST_ENTRY, RUNPACK_RECORD_FILES } from './types.js';
 import type { RunpackManifest } from './types.js';
 
-export interface HashMismatch {
-  readonly path: string;
-  readonly expected: string;
-  readonly actual: string;
-}
+export type { HashMismatch } from '../signed/declared-files.js';
 
 export interface OpenedRunpack {
   /** Decompressed bytes of every entry, by name. */
@@ -49,14 +46,18 @@ export function parseJsonEntry(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-/**
- * Opens a runpack: safe reader (§1.4), every entry decompressed, `manifest.json` parsed strictly.
- * @throws GaitError `artifact_zip_*` (exit 2), `artifact_verification_failed` (no or bad manifest)
- */
-export function openRunpack(bytes: Uint8Array, limits: Partial<ZipLimits> = {}): OpenedRunpack {
-  const zip = openZip(bytes, limits);
+/** Every entry of an opened archive, decompressed once, by name. */
+export function readZipEntries(zip: ZipArchive): Map<string, Uint8Array> {
   const entries = new Map<string, Uint8Array>();
   for (const e of zip.entries) entries.set(e.name, zip.read(e.name));
+  return entries;
+}
+
+/**
+ * A runpack from its decompressed entries: `manifest.json` parsed strictly.
+ * @throws GaitError `artifact_verification_failed` (no or bad manifest)
+ */
+export function openRunpackEntries(entries: ReadonlyMap<string, Uint8Array>): OpenedRunpack {
   const manifestBytes = entries.get(MANIFEST_ENTRY);
   if (manifestBytes === undefined) {
     throw new GaitError('artifact_verification_failed', 'runpack has no manifest.json', { details: { check: 'manifest' } });
@@ -66,24 +67,19 @@ export function openRunpack(bytes: Uint8Array, limits: Partial<ZipLimits> = {}):
   return { entries, manifestJson: manifestJson as JsonObject, manifest };
 }
 
-const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+/**
+ * Opens a runpack: safe reader (§1.4), every entry decompressed, `manifest.json` parsed strictly.
+ * @throws GaitError `artifact_zip_*` (exit 2), `artifact_verification_failed` (no or bad manifest)
+ */
+export function openRunpack(bytes: Uint8Array, limits: Partial<ZipLimits> = {}): OpenedRunpack {
+  return openRunpackEntries(readZipEntries(openZip(bytes, limits)));
+}
 
 /** §2.8 steps 3–5 and 8: hash every declared file, require the four record files, list undeclared entries. */
 export function checkRunpackFiles(opened: OpenedRunpack): FileChecks {
-  const missing = new Set<string>();
-  const mismatches: HashMismatch[] = [];
-  const declared = new Set<string>();
-  for (const f of opened.manifest.files) {
-    declared.add(f.path);
-    const bytes = opened.entries.get(f.path);
-    if (bytes === undefined) {
-      missing.add(f.path);
-      continue;
-    }
-    const actual = sha256Hex(bytes);
-    if (actual !== f.sha256.toLowerCase()) mismatches.push({ path: f.path, expected: f.sha256, actual });
-  }
-  for (const name of RUNPACK_RECORD_FILES) if (!declared.has(name)) missing.add(name);
-  const undeclared = [...opened.entries.keys()].filter((n) => n !== MANIFEST_ENTRY && !declared.has(n));
-  return { missingFiles: [...missing].sort(), hashMismatches: mismatches.sort(byPath), undeclaredFiles: undeclared.sort() };
+  const files = checkDeclaredFiles(opened.manifest.files, opened.entries, MANIFEST_ENTRY);
+  const listed = new Set(opened.manifest.files.map((f) => f.path));
+  // step 4: a record file `files` does not list is missing too (disjoint from the declared ones)
+  const unlisted = RUNPACK_RECORD_FILES.filter((name) => !listed.has(name));
+  return { missingFiles: [...files.missing, ...unlisted].sort(), hashMismatches: files.mismatches, undeclaredFiles: files.undeclared };
 }

@@ -11,6 +11,7 @@ import type { ZipLimits } from '../zip/read.js';
 import { decodeIntent, decodeRefs, decodeResult, decodeRun } from './decode.js';
 import type { DecodedRefs } from './decode.js';
 import { checkRunpackFiles, openRunpack, parseJsonEntry } from './open.js';
+import type { HashMismatch, OpenedRunpack } from './open.js';
 import type { ContextEvidenceMode, IntentRecord, RefsRecord, ResultRecord, Runpack } from './types.js';
 
 export interface ReadRunpackOptions {
@@ -23,7 +24,7 @@ function failed(message: string, details: Record<string, unknown> = {}): GaitErr
 }
 
 function entryOf(entries: ReadonlyMap<string, Uint8Array>, name: string): Uint8Array {
-  return entries.get(name) as Uint8Array; // INVARIANT: checkRunpackFiles found all four record files
+  return entries.get(name) as Uint8Array; // INVARIANT: the file findings list none of the four record files missing
 }
 
 function decodeEntry<T>(name: string, decode: () => T): T {
@@ -83,7 +84,22 @@ export async function readRunpack(zipBytes: Uint8Array, options: ReadRunpackOpti
 /** `readRunpack` without the promise, for callers that are synchronous (pack build and verify). */
 export function readRunpackSync(zipBytes: Uint8Array, options: ReadRunpackOptions = {}): Runpack {
   const opened = openRunpack(zipBytes, options.limits ?? {});
-  const files = checkRunpackFiles(opened);
+  return decodeCheckedRunpack(opened, checkRunpackFiles(opened));
+}
+
+/** The file findings `decodeCheckedRunpack` needs: `checkRunpackFiles`, or a `verifyOpenedRunpack` report. */
+export interface RunpackFileFindings {
+  readonly missingFiles: readonly string[];
+  readonly hashMismatches: readonly HashMismatch[];
+  readonly undeclaredFiles: readonly string[];
+}
+
+/**
+ * The records of an opened runpack whose files were already checked, so no entry is hashed again.
+ * @param files the findings of that check; any finding fails as `readRunpack` does
+ * @throws GaitError `artifact_verification_failed`, as `readRunpack` after opening
+ */
+export function decodeCheckedRunpack(opened: OpenedRunpack, files: RunpackFileFindings): Runpack {
   if (files.missingFiles.length > 0) throw failed(`missing runpack files: ${files.missingFiles.join(', ')}`, { missing_files: files.missingFiles });
   if (files.hashMismatches.length > 0) {
     const paths = files.hashMismatches.map((m) => m.path);

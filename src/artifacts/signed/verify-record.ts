@@ -6,6 +6,7 @@
 import { verifyRecordSignature } from '../../crypto/envelope.js';
 import type { VerifyKey } from '../../crypto/keys.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
+import { stringMember } from './members.js';
 
 export interface SignedRecordCheck {
   readonly name: 'schema' | 'signature';
@@ -32,12 +33,7 @@ export interface SignedRecordKind {
   readonly rebuild: (record: JsonObject) => JsonObject;
 }
 
-/** `value[key]` when `value` is a JSON object and the member is a string, else ''. */
-export function stringMember(value: unknown, key: string): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return '';
-  const member = (value as Record<string, unknown>)[key];
-  return typeof member === 'string' ? member : '';
-}
+export { stringMember } from './members.js';
 
 function signatureError(record: JsonObject, key: VerifyKey, kind: SignedRecordKind): string {
   const envelope = record['signature'];

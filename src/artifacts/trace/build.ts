@@ -160,8 +160,13 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
 export function signTrace(record: JsonObject, key: SigningKey): JsonObject {
   // A record from `buildTraceRecord` is normalized already: this is then a check, not a rebuild.
   const unsigned = normalizedTrace(record);
-  const signature = signRecord(unsigned, key);
-  return { ...unsigned, signature: { ...signature } };
+  const s = signRecord(unsigned, key);
+  // `{ ...unsigned, signature: { ...s } }` written as a copy then one member: on Node 20 a spread
+  // followed by more members takes a slow path. `Object.assign` copies the same own enumerable
+  // members in the same order; it would differ only for a `__proto__` member, which the rules drop.
+  const signed: JsonObject = Object.assign({}, unsigned);
+  signed['signature'] = { alg: s.alg, key_id: s.key_id, sig: s.sig, signed_digest: s.signed_digest };
+  return signed;
 }
 
 /** DigestJCS of the trace without `signature`, rebuilt with its member rules (§A8 step 2). */

@@ -30,6 +30,11 @@ type CompiledRule = ScalarRule | { readonly object: CompiledRules } | { readonly
 interface CompiledRules {
   readonly names: readonly string[];
   readonly rules: CompiledRule[];
+  /**
+   * no name is an `Object.prototype` member, so for a plain object an absent name reads as
+   * undefined, and `for…in` lists its own keys only (plain data has no enumerable inherited members)
+   */
+  readonly ownKeysSuffice: boolean;
 }
 
 // Rule tables are constants (typed read-only); each is read into arrays, nested tables included,
@@ -39,7 +44,8 @@ const compiledTables = new WeakMap<MemberRules, CompiledRules>();
 function compile(table: MemberRules): CompiledRules {
   let compiled = compiledTables.get(table);
   if (compiled !== undefined) return compiled;
-  compiled = { names: Object.keys(table), rules: [] };
+  const names = Object.keys(table);
+  compiled = { names, rules: [], ownKeysSuffice: !names.some((name) => name in Object.prototype) };
   compiledTables.set(table, compiled);
   for (const rule of Object.values(table)) {
     if (typeof rule === 'string') compiled.rules.push(rule);
@@ -154,11 +160,44 @@ function prefixCopy(value: JsonObject, keys: readonly string[], count: number): 
   return out;
 }
 
+/**
+ * Whether the rules leave a plain `value` as it is, read from its own members only (a record has
+ * a few dozen of a table's names at most, and most names are absent; the rebuild below reads all). That holds iff its own keys,
+ * in order, are exactly the names the rules emit, each with an unchanged value: walking the table
+ * alongside the keys, every key is a later table name than the one before, no value is undefined
+ * or changed by its rule, and no zero-time name is skipped (an absent one would be emitted as zero
+ * time). The names skipped are absent (and no table name is an `Object.prototype` member:
+ * `ownKeysSuffice`), so the rules emit nothing else. `false` means "not shown unchanged": the full
+ * rebuild decides. Members are checked in table order, so one that throws is the one the rebuild
+ * throws for.
+ */
+function unchangedByRules(value: JsonObject, rules: CompiledRules): boolean {
+  const { names } = rules;
+  const n = names.length;
+  let i = 0;
+  // `for…in` lists the own keys in `Object.keys` order (nothing enumerable is inherited: see
+  // `ownKeysSuffice`) without allocating, and reads each member through the enum cache.
+  for (const key in value) {
+    while (i < n && names[i] !== key) {
+      if (rules.rules[i] === 'time') return false;
+      i++;
+    }
+    if (i === n) return false;
+    const before = value[key];
+    if (before === undefined || applyRule(rules.rules[i] as CompiledRule, before) !== before) return false;
+    i++;
+  }
+  for (; i < n; i++) if (rules.rules[i] === 'time') return false;
+  return true;
+}
+
 function rebuildWith(value: JsonObject, rules: CompiledRules): JsonObject {
   const { names } = rules;
+  const plain = isPlainObject(value);
+  if (plain && rules.ownKeysSuffice && unchangedByRules(value, rules)) return value;
+  const keys = plain ? Object.keys(value) : undefined;
   // `value` is unchanged iff it is plain and its own keys are exactly the emitted names, in order,
   // each with an unchanged value. Until the first difference nothing is allocated.
-  const keys = isPlainObject(value) ? Object.keys(value) : undefined;
   let out: JsonObject | undefined;
   let kept = 0;
   for (let i = 0; i < names.length; i++) {

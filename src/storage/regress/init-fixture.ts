@@ -6,12 +6,11 @@
 import { join, relative, resolve } from 'node:path';
 import { bindIntents, buildExpectations, evaluateInputs, recordedVerdicts } from '../../artifacts/regress/bind.js';
 import { FIXTURE_FILE, FIXTURE_INTENTS_FILE, FIXTURE_RUNPACK_FILE, formatFixtureJson } from '../../artifacts/regress/fixture.js';
-import { loadRunpackEvidence } from '../../artifacts/regress/from-runpack.js';
 import { formatFixtureIntents } from '../../artifacts/regress/intents-input.js';
 import { assertFixtureName, defaultFixtureName } from '../../artifacts/regress/names.js';
 import type { ExpectedVerdict, Fixture } from '../../artifacts/regress/types.js';
 import type { RunpackEvidence } from '../../artifacts/regress/evidence.js';
-import { verifyRunpack } from '../../artifacts/runpack/verify.js';
+import { verifySourceRunpack } from '../../artifacts/regress/source.js';
 import type { VerifyKey } from '../../crypto/keys.js';
 import { GaitError } from '../../errors/index.js';
 import { parseTimestamp } from '../../runtime/timestamp.js';
@@ -22,6 +21,7 @@ import type { EnvSource } from '../key-store.js';
 import { FIXTURES_DIR, loadOrEmptyRegressConfig, rewriteRegressConfig } from './config-file.js';
 import { readIntentsSource } from './intents-source.js';
 import { readRegressSource } from './resolve-runpack.js';
+import type { RegressSource } from './resolve-runpack.js';
 import { DEFAULT_REGRESS_POLICY } from './run-regress.js';
 
 export interface InitFixtureOptions {
@@ -53,18 +53,20 @@ export interface InitFixtureResult {
   readonly warnings: readonly string[];
 }
 
-/** §4.2 step 1: the source must verify (§2.8; signatures with `verifyKey` when given). */
-function verifiedEvidence(bytes: Uint8Array, shown: string, verifyKey: VerifyKey | undefined): RunpackEvidence {
-  const report = verifyRunpack(bytes, verifyKey === undefined ? {} : { key: verifyKey });
-  const read = loadRunpackEvidence(bytes);
-  if (!report.ok || !read.load.ok) {
+/**
+ * §4.2 step 1: the source must verify (§2.8; signatures with `verifyKey` when given). The evidence is
+ * read from the entries that verification opened and hashed.
+ */
+function verifiedEvidence(source: RegressSource, verifyKey: VerifyKey | undefined): RunpackEvidence {
+  const { report, load } = verifySourceRunpack(source.runpack, verifyKey === undefined ? {} : { key: verifyKey });
+  if (!report.ok || load === undefined || !load.ok) {
     const failedChecks = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.why ?? 'failed'}`);
     throw new GaitError('artifact_verification_failed', 'source runpack failed integrity checks', {
-      hint: `run \`gait verify ${shown} --json\` for the report`,
-      details: { path: shown, failed_checks: failedChecks },
+      hint: `run \`gait verify ${source.display} --json\` for the report`,
+      details: { path: source.display, failed_checks: failedChecks },
     });
   }
-  return read.load.evidence;
+  return load.evidence;
 }
 
 function relativeTo(from: string, abs: string): string {
@@ -83,7 +85,7 @@ export function initFixture(options: InitFixtureOptions): InitFixtureResult {
     throw new GaitError('input_usage', 'regress init requires --intents <file> (the gate intent requests to replay)');
   }
   const source = readRegressSource(options.from, options.cwd, options.env ?? {});
-  const evidence = verifiedEvidence(source.bytes, source.display, options.verifyKey);
+  const evidence = verifiedEvidence(source, options.verifyKey);
   const config = loadOrEmptyRegressConfig(options.configPath, options.cwd);
   const policyGiven = options.policyPath !== undefined && options.policyPath !== '';
   const policyAbs = policyGiven ? resolve(options.cwd, options.policyPath as string) : resolve(config.dir, config.config.policy || DEFAULT_REGRESS_POLICY);

@@ -1,10 +1,11 @@
 /**
  * The regress sources of artifacts.md §4.2 step 1: `<run_id|path>` resolved as §2.7, and either a
- * runpack or a run pack whose `source/runpack.zip` is the evidence.
+ * runpack or a run pack whose `source/runpack.zip` is the evidence (`artifacts/regress/source.ts`
+ * opens it once and keeps it opened for the verification that follows).
  */
-import { verifyPack } from '../../artifacts/pack/verify.js';
-import { openZip } from '../../artifacts/zip/read.js';
-import { GaitError, isGaitError } from '../../errors/index.js';
+import { openSourceRunpack } from '../../artifacts/regress/source.js';
+import type { SourceRunpack } from '../../artifacts/regress/source.js';
+import { GaitError } from '../../errors/index.js';
 import type { EnvSource } from '../key-store.js';
 import { homeDirOf, readArtifactFile, resolveRunpackRef } from '../runpack-files.js';
 
@@ -14,13 +15,14 @@ export interface RegressSource {
   /** the path as shown to the user */
   readonly display: string;
   readonly fromPack: boolean;
+  /** the runpack, opened once: pass it to `verifySourceRunpack` */
+  readonly runpack: SourceRunpack;
 }
-
-const PACK_SOURCE_ENTRY = 'source/runpack.zip';
 
 /**
  * Resolves and reads a regress source.
- * @throws GaitError `input_path` (not found, unreadable; exit 6), `input_unsupported_feature` (a session chain)
+ * @throws GaitError `input_path` (not found, unreadable; exit 6), `input_unsupported_feature` (a session chain),
+ *   `artifact_verification_failed` (a run pack that does not verify; exit 2)
  */
 export function readRegressSource(value: string, cwd: string, env: EnvSource): RegressSource {
   if (value.trim() === '') throw new GaitError('input_usage', 'regress init requires --from <run_id|path>');
@@ -30,40 +32,16 @@ export function readRegressSource(value: string, cwd: string, env: EnvSource): R
     });
   }
   const found = resolveRunpackRef(value, { cwd, homeDir: homeDirOf(env) });
-  const file = readArtifactFile(found.path, { label: 'runpack', display: found.display });
-  const bytes = runpackOfSource(file);
-  return { bytes, display: found.display, fromPack: bytes !== file };
-}
-
-/**
- * A run pack is evidence only when the pack itself verifies (pack_id, declared files, hashes, proof
- * records): a tampered wrapper around a self-consistent runpack is refused, not mined for its runpack.
- * @throws GaitError `artifact_verification_failed` (exit 2)
- */
-function verifiedPackRunpack(packBytes: Uint8Array, runpack: Uint8Array): Uint8Array {
-  const report = verifyPack(packBytes);
-  if (!report.ok) {
-    const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
-    throw new GaitError('artifact_verification_failed', `regress source pack does not verify: ${report.error || failed.join(', ')}`, {
-      details: { failed_checks: failed },
-    });
-  }
-  return runpack;
+  const runpack = openSourceRunpack(readArtifactFile(found.path, { label: 'runpack', display: found.display }));
+  return { bytes: runpack.bytes, display: found.display, fromPack: runpack.fromPack, runpack };
 }
 
 /**
  * The runpack inside a source zip: the zip itself, or the `source/runpack.zip` of a run pack
  * (artifacts.md §3, §4.2 step 1). Returns the input unchanged when it is not a readable zip, so the
  * integrity check that follows reports the problem.
+ * @throws GaitError `artifact_verification_failed` when it is a run pack that does not verify
  */
 export function runpackOfSource(bytes: Uint8Array): Uint8Array {
-  try {
-    const zip = openZip(bytes);
-    const names = new Set(zip.entries.map((e) => e.name));
-    if (names.has(PACK_SOURCE_ENTRY) && !names.has('run.json')) return verifiedPackRunpack(bytes, zip.read(PACK_SOURCE_ENTRY));
-  } catch (err) {
-    if (isGaitError(err, 'artifact_verification_failed')) throw err;
-    // not a readable zip: the runpack integrity check that follows reports it
-  }
-  return bytes;
+  return openSourceRunpack(bytes).bytes;
 }

@@ -14,12 +14,16 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { CompiledPolicy } from '../../policy/compile.js';
 import { assertPolicyFitsProfile } from '../../policy/profile.js';
+import { GAIT_VERSION } from '../../runtime/version.js';
 import { resolveAdapterName } from '../../schema/v1/tool-call/index.js';
 import { ensureDir } from '../../storage/atomic-write.js';
 import { DirectorySyncer } from '../../storage/atomic-write-async.js';
+import { DurableWriter } from '../../storage/durable-writer.js';
 import { PolicyReloader } from '../../storage/policy-reloader.js';
+import type { ReloadEvent } from '../../storage/policy-reloader.js';
 import { RetentionClass } from '../../storage/retention.js';
 import type { RetentionLimits } from '../../storage/retention.js';
+import { hostRunEnv } from '../../storage/runpack-files.js';
 import { Admission } from './admission.js';
 import { highResolutionClock, uniqueTimestamps } from './clock.js';
 import { evaluateRequest } from './evaluate.js';
@@ -27,7 +31,9 @@ import { bearerChecker, checkHostAndOrigin } from './guards.js';
 import type { HostPolicy } from './guards.js';
 import { HttpError } from './http-errors.js';
 import { verdictStatus } from './output.js';
+import { reloadEventSink } from './reload-export.js';
 import { contextFactory } from './request-context.js';
+import { artifactRetention, prepareServeArtifacts } from './serve-artifacts.js';
 import { checkContentType, parseEvaluateRequest, readBody } from './request.js';
 import { decisionResponse, errorOut, json } from './responses.js';
 import type { Variant } from './responses.js';
@@ -54,14 +60,14 @@ function hostPolicyOf(options: DecisionServiceOptions): HostPolicy {
   };
 }
 
-function reloaderOf(options: DecisionServiceOptions, cwd: string): PolicyReloader {
+function reloaderOf(options: DecisionServiceOptions, cwd: string, onEvent: (event: ReloadEvent) => void): PolicyReloader {
   const profile = options.profile ?? 'standard';
   return new PolicyReloader({
     path: options.policyPath,
     cwd,
     strict: options.policyReloadStrict === true,
     validate: (compiled: CompiledPolicy) => assertPolicyFitsProfile(compiled.policy, profile),
-    onEvent: options.log ?? (() => undefined),
+    onEvent,
     ...(options.maxPolicyBytes === undefined ? {} : { maxBytes: options.maxPolicyBytes }),
     ...(options.policyPollMs === undefined ? {} : { pollMs: options.policyPollMs }),
   });
@@ -72,9 +78,9 @@ const METHOD_NOT_ALLOWED = (expected: string): Response =>
 
 /**
  * Creates the decision service: loads the policy (and its trust snapshot) once, creates the trace
- * directory, and returns the handler.
+ * directory (and the runpack and pack directories when set), and returns the handler.
  * @throws GaitError `input_*`, `policy_*` (the policy does not load or fails the profile),
- *   `input_tool_call` (unknown default adapter), `storage_io` (trace directory)
+ *   `input_tool_call` (unknown default adapter), `storage_io` (trace, runpack or pack directory)
  * @example const service = createDecisionService({ policyPath: 'policy.yaml', signingKey: key });
  *   const res = await service.fetch(new Request('http://127.0.0.1/v1/evaluate', { method: 'POST', body }));
  */
@@ -84,13 +90,32 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   const maxRequestBytes = positive(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 'maxRequestBytes');
   const admission = new Admission(positive(options.maxConcurrent, DEFAULT_MAX_CONCURRENT, 'maxConcurrent'));
   const verdictMode = options.httpVerdictStatus ?? 'compat';
-  const reloader = reloaderOf(options, cwd);
+  const clock = options.clock ?? highResolutionClock();
+  // §5.3: a rejected reload is logged and exported (reload-export.ts); the sink never throws.
+  const reloader = reloaderOf(
+    options,
+    cwd,
+    reloadEventSink({ exporters: options.exporters ?? [], clock, policyPath: options.policyPath, producerVersion: GAIT_VERSION, log: options.log }),
+  );
   const traceDir = options.traceDir ?? './gait-out/mcp-serve/traces';
   ensureDir(resolve(cwd, traceDir));
-  const clock = options.clock ?? highResolutionClock();
   const syncer = new DirectorySyncer();
+  const log = options.log ?? (() => undefined);
+  const writer = new DurableWriter({
+    mode: options.traceSync ?? 'batched',
+    ...(options.traceSyncIntervalMs === undefined ? {} : { intervalMs: options.traceSyncIntervalMs }),
+    onSyncError: (path, message) => log({ kind: 'trace_sync_failed', path, message }),
+  });
   const traceRetention = new RetentionClass('trace', resolve(cwd, traceDir), limits(options.traceRetention));
   if (traceRetention.enabled) traceRetention.prime();
+  const artifacts = prepareServeArtifacts({
+    cwd,
+    runpackDir: options.runpackDir ?? '',
+    packDir: options.packDir ?? '',
+    runpackRetention: limits(options.runpackRetention),
+    packRetention: limits(options.packRetention),
+    hostEnv: hostRunEnv(),
+  });
   const contextFor = contextFactory(options, {
     cwd,
     profile: options.profile ?? 'standard',
@@ -99,7 +124,9 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     clock,
     artifactTime: uniqueTimestamps(clock),
     traceRetention,
+    artifacts,
     syncer,
+    writer,
   });
   const checkAuth = options.authToken === undefined ? undefined : bearerChecker(options.authToken);
   const hostPolicy = hostPolicyOf(options);
@@ -148,6 +175,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
         const st = e.stats();
         return n + st.failed + st.dropped;
       }, 0),
+      sync_failures: writer.stats().syncFailures,
       in_flight: admission.inFlight,
     };
   };
@@ -185,7 +213,8 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     drain: (timeoutMs) => admission.drain(timeoutMs),
     close: async () => {
       reloader.stop();
-      await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close()]);
+      const removals = [traceRetention, ...artifactRetention(artifacts)].map((cls) => cls.flushRemovals());
+      await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close(), writer.close(), ...removals]);
     },
   };
 }

@@ -6,9 +6,9 @@
  * decisions are returned.
  */
 import { dirname, resolve } from 'node:path';
-import { applyEmergencyStop, EMERGENCY_STOP_PREEMPTED } from '../../artifacts/mcp/emergency-stop.js';
+import { EMERGENCY_STOP_PREEMPTED } from '../../artifacts/mcp/emergency-stop.js';
 import type { JobStopState } from '../../artifacts/mcp/emergency-stop.js';
-import { runMcpEval } from '../../artifacts/mcp/evaluate-call.js';
+import type { McpEvalSettings } from '../../artifacts/mcp/evaluate-call.js';
 import type { SigningKey } from '../../crypto/keys.js';
 import type { DecisionExporter } from '../../exporters/types.js';
 import type { Profile } from '../../policy/profile.js';
@@ -17,19 +17,20 @@ import type { Timestamp } from '../../runtime/timestamp-type.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import { normalizeIntent } from '../../schema/v1/intent.js';
 import { trimSpec } from '../../schema/v1/text.js';
-import { parseToolCall, resolveRunId } from '../../schema/v1/tool-call/index.js';
 import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js';
-import { writeFileAtomicAsync } from '../../storage/atomic-write-async.js';
 import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
+import type { DurableWriter } from '../../storage/durable-writer.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
 import type { RetentionClass } from '../../storage/retention.js';
 import { retentionWarning } from '../../storage/retention.js';
 import { exitCodeForVerdict } from '../cli/exit.js';
 import { appendJsonlLine } from '../../exporters/jsonl-append.js';
-import { decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../mcp/proxy.js';
+import { decideIntentRequest, decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../mcp/proxy.js';
 import type { ProxyDecision } from '../mcp/proxy.js';
 import { badRequest } from './http-errors.js';
 import type { EvaluateRequest } from './request.js';
+import { checkArtifactRequest, writeServeArtifacts } from './serve-artifacts.js';
+import type { ServeArtifactSettings } from './serve-artifacts.js';
 
 /** What the service hands every request; `live` is captured once per request (§5.3). */
 export interface EvaluateContext {
@@ -57,8 +58,12 @@ export interface EvaluateContext {
   readonly includeArgsInExports: boolean;
   readonly retention: readonly RetentionClass[];
   readonly traceRetention: RetentionClass | undefined;
+  /** `--runpack-dir` / `--pack-dir` and their retention (§5.6, `serve-artifacts.ts`) */
+  readonly artifacts: ServeArtifactSettings;
   /** shares directory fsyncs between concurrent trace writes */
   readonly syncer: DirectorySyncer;
+  /** writes artifacts with the service's durability (ADR 0012) */
+  readonly writer: DurableWriter;
 }
 
 export interface EvaluateOutcome {
@@ -76,17 +81,10 @@ function refusePaths(req: EvaluateRequest, ctx: EvaluateContext): void {
   for (const [field, value] of fields) {
     if (value !== '' && !ctx.allowClientArtifactPaths) throw badRequest(`request.${field} is not allowed by server configuration`, 'input_path');
   }
-  // Runpacks, packs and session journals are not produced by `mcp serve` yet (no --runpack-dir/--pack-dir).
-  for (const [field, value] of fields.slice(1)) {
-    if (value !== '') throw badRequest(`request.${field} is not supported yet`, 'input_unsupported_feature');
-  }
-  if (req.emitPack) throw badRequest('request.emit_pack requires server --pack-dir', 'input_usage');
+  // Session journals are not produced by `mcp serve` yet.
+  if (req.sessionJournal !== '') throw badRequest('request.session_journal is not supported yet', 'input_unsupported_feature');
+  checkArtifactRequest(req, ctx.artifacts);
   if (req.tracePath !== '') assertSafeRelativePath(req.tracePath, 'trace');
-}
-
-function elapsedMs(start: Timestamp, end: Timestamp): number {
-  const ms = (end.seconds - start.seconds) * 1000 + (end.nanos - start.nanos) / 1e6;
-  return ms > 0 ? Math.floor(ms) : 0;
 }
 
 /**
@@ -99,40 +97,13 @@ function decideIntent(req: EvaluateRequest, ctx: EvaluateContext, startedAt: Tim
   if (ctx.profile === 'oss-prod') {
     throw badRequest('request.intent is not accepted under the oss-prod profile; send the tool call as request.call', 'input_usage');
   }
-  const intent = normalizeIntent(req.intent);
-  const evaluated = runMcpEval({
-    compiled: ctx.live.compiled,
-    intent,
-    server: undefined,
-    trustSnapshot: ctx.live.trust,
-    gate: gateOptions(ctx),
-  });
-  const prepared = evaluated.gate.decision.intent ?? intent;
-  const stop = applyEmergencyStop(evaluated, ctx.jobState(prepared.context.jobId), ctx.signingKey);
-  const decidedAt = ctx.clock.now();
-  return {
-    adapter: 'mcp',
-    call: parseToolCall('mcp', { name: prepared.toolName }),
-    intent: prepared,
-    result: stop.result,
-    runId: resolveRunId(req.runId, prepared.context.runId, evaluated.gate.decision.intentDigest),
-    emergencyStopped: stop.preempted,
-    warnings: stop.warnings,
-    decisionLatencyMs: elapsedMs(startedAt, decidedAt),
-    decidedAt,
-  };
+  return decideIntentRequest({ ...mcpSettings(ctx), intent: normalizeIntent(req.intent), runId: req.runId, startedAt });
 }
 
-function gateOptions(ctx: EvaluateContext): Parameters<typeof runMcpEval>[0]['gate'] {
-  return {
-    evaluationTime: ctx.clock.now(),
-    clock: ctx.clock,
-    signingKey: ctx.signingKey,
-    producerVersion: ctx.producerVersion,
-    correlationId: ctx.correlationId,
-    simulate: false,
-    ...(ctx.contextEnvelope === undefined ? {} : { contextEnvelope: ctx.contextEnvelope }),
-  };
+/** The decision settings of this request, with the policy generation and trust snapshot captured for it. */
+function mcpSettings(ctx: EvaluateContext): McpEvalSettings {
+  const { contextEnvelope, signingKey, clock, correlationId, producerVersion, jobState } = ctx;
+  return { compiled: ctx.live.compiled, trustSnapshot: ctx.live.trust, contextEnvelope, signingKey, clock, correlationId, producerVersion, jobState };
 }
 
 function decide(req: EvaluateRequest, ctx: EvaluateContext): ProxyDecision {
@@ -142,17 +113,10 @@ function decide(req: EvaluateRequest, ctx: EvaluateContext): ProxyDecision {
     adapter: req.adapter === '' ? ctx.defaultAdapter : req.adapter,
     payload: req.call,
     profile: ctx.profile,
-    compiled: ctx.live.compiled,
-    trustSnapshot: ctx.live.trust,
-    contextEnvelope: ctx.contextEnvelope,
-    signingKey: ctx.signingKey,
-    clock: ctx.clock,
-    correlationId: ctx.correlationId,
-    producerVersion: ctx.producerVersion,
+    ...mcpSettings(ctx),
     runId: req.runId,
     // §5.6: the request's session id wins over the call's.
     ...(trimSpec(req.sessionId) === '' ? {} : { contextOverrides: { sessionId: req.sessionId } }),
-    jobState: ctx.jobState,
     startedAt,
   });
 }
@@ -163,7 +127,7 @@ async function writeTrace(decision: ProxyDecision, req: EvaluateRequest, ctx: Ev
   const target = resolve(ctx.cwd, shown);
   // The trace directory exists since startup; a client path (--allow-client-artifact-paths) may not.
   if (req.tracePath !== '') ensureDir(dirname(target));
-  await writeFileAtomicAsync(target, text, { mode: 0o600, syncer: ctx.syncer });
+  await ctx.writer.write(target, text, 0o600);
   if (req.tracePath === '') ctx.traceRetention?.noteWritten(target, Buffer.byteLength(text));
   return shown;
 }
@@ -214,7 +178,8 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
   refusePaths(req, ctx);
   const decision = decide(req, ctx);
   const tracePath = await writeTrace(decision, req, ctx);
-  const warnings: string[] = [];
+  const artifacts = await writeServeArtifacts(decision, req, { ...ctx, write: (path, data, mode) => ctx.writer.write(path, data, mode) });
+  const warnings: string[] = [...artifacts.warnings];
   if (decision.emergencyStopped && decision.result.reasonCodes.includes(EMERGENCY_STOP_PREEMPTED)) {
     const w = ctx.recordBlockedDispatch(decision);
     if (w !== '') warnings.push(w);
@@ -222,7 +187,8 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
   if (ctx.intentsOut !== '') warnings.push(...appendIntent(decision, ctx));
   warnings.push(...exportDecision(decision, tracePath, ctx));
   warnings.push(...applyRetention(ctx));
-  const output = toProxyOutput(decision, { tracePath, logExport: ctx.exportPaths.log, otelExport: ctx.exportPaths.otel, warnings });
+  const { runpackPath, packPath, packId } = artifacts;
+  const output = toProxyOutput(decision, { tracePath, runpackPath, packPath, packId, logExport: ctx.exportPaths.log, otelExport: ctx.exportPaths.otel, warnings });
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(output)) if (key === 'ok' || key === 'executed' || !isEmpty(value)) body[key] = value;
   if (req.call === undefined || Object.keys(req.call).length === 0) body['adapter'] = 'intent';

@@ -8,10 +8,13 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { GAIT_VERSION } from '../../runtime/version.js';
 import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
+import type { DurableWriter } from '../../storage/durable-writer.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
 import type { RetentionClass } from '../../storage/retention.js';
 import { DEFAULT_JOB_ROOT, readJobStopState, recordBlockedDispatch } from '../mcp/job-status.js';
 import type { EvaluateContext } from './evaluate.js';
+import { artifactRetention } from './serve-artifacts.js';
+import type { ServeArtifactSettings } from './serve-artifacts.js';
 import type { DecisionServiceOptions } from './service-types.js';
 
 export interface ContextParts {
@@ -22,7 +25,9 @@ export interface ContextParts {
   readonly clock: Clock;
   readonly artifactTime: () => Timestamp;
   readonly traceRetention: RetentionClass;
+  readonly artifacts: ServeArtifactSettings;
   readonly syncer: DirectorySyncer;
+  readonly writer: DurableWriter;
 }
 
 /** `x-correlation-id` when it is one short line, else undefined. */
@@ -55,9 +60,11 @@ export function contextFactory(options: DecisionServiceOptions, parts: ContextPa
     intentsOut: options.intentsOut ?? '',
     exportPaths: { log: options.exportPaths?.log ?? '', otel: options.exportPaths?.otel ?? '' },
     includeArgsInExports: options.includeArgsInExports === true,
-    retention: parts.traceRetention.enabled ? [parts.traceRetention] : [],
+    retention: [...(parts.traceRetention.enabled ? [parts.traceRetention] : []), ...artifactRetention(parts.artifacts)],
     traceRetention: parts.traceRetention,
+    artifacts: parts.artifacts,
     syncer: parts.syncer,
+    writer: parts.writer,
   };
   return (request, live) => {
     seq += 1;

@@ -7,12 +7,16 @@ import type { Clock } from '../../runtime/clock.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import type { PolicyStatus, ReloadEvent } from '../../storage/policy-reloader.js';
 import type { RetentionLimits } from '../../storage/retention.js';
+import type { SyncMode } from '../../storage/durable-writer.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 export const DEFAULT_MAX_CONCURRENT = 64;
 
 /** A service log line (policy reloads, export failures); the CLI prints these to stderr. */
-export type ServiceLogEvent = ReloadEvent | { readonly kind: 'export_warning'; readonly exporter: string; readonly message: string };
+export type ServiceLogEvent =
+  | ReloadEvent
+  | { readonly kind: 'export_warning'; readonly exporter: string; readonly message: string }
+  | { readonly kind: 'trace_sync_failed'; readonly path: string; readonly message: string };
 
 export interface DecisionServiceOptions {
   /** the policy file; watched and reloaded when its digest changes (§5.3) */
@@ -41,6 +45,25 @@ export interface DecisionServiceOptions {
   /** default `./gait-out/mcp-serve/traces` */
   readonly traceDir?: string;
   readonly traceRetention?: Partial<RetentionLimits>;
+  /**
+   * `--runpack-dir`: `emit_runpack` requests get `<dir>/runpack_<run id>_<ts>.zip` (§5.6); created at
+   * startup. Default '' (disabled).
+   */
+  readonly runpackDir?: string;
+  /**
+   * `--pack-dir`: `emit_pack` requests, and state-changing calls that asked for no pack (auto-pack),
+   * get `<dir>/pack_<run id>_<ts>.zip` (§5.6); created at startup. Default '' (disabled; `emit_pack`
+   * is then a 400).
+   */
+  readonly packDir?: string;
+  /** `--runpack-max-age/count` over `runpack_*.zip` and `.zip` names containing `_cp_` in the runpack dir */
+  readonly runpackRetention?: Partial<RetentionLimits>;
+  /** `--pack-max-age/count` over `pack_*.zip` in the pack dir */
+  readonly packRetention?: Partial<RetentionLimits>;
+  /** artifact durability (ADR 0012): `always` fsyncs before answering, `batched` (default) within `traceSyncIntervalMs`, `never` leaves it to the OS */
+  readonly traceSync?: SyncMode;
+  /** `batched`: the longest a written artifact waits for its fsync (default 100) */
+  readonly traceSyncIntervalMs?: number;
   readonly exporters?: readonly DecisionExporter[];
   /** `--intents-out`: append every normalized intent as JSONL (§4 step 13) */
   readonly intentsOut?: string;
@@ -68,6 +91,8 @@ export interface HealthReport {
   readonly trust_snapshot_status?: 'current' | 'stale';
   readonly trust_snapshot_error?: string;
   readonly export_failures: number;
+  /** background artifact fsyncs that failed (`batched`); each is also logged */
+  readonly sync_failures: number;
   readonly in_flight: number;
 }
 

@@ -1,57 +1,47 @@
 /**
  * The one-shot MCP decision of `gait mcp proxy` (mcp-and-export.md §4 steps 1–10), reusable by
  * `mcp serve` (§5.6): decode the tool call, check the boundary rules, evaluate through the gate
- * pipeline with MCP trust (`runMcpEval`), apply the emergency stop, resolve the run id. No files
- * are read or written here; the caller loads inputs and writes the trace and exports.
+ * pipeline with MCP trust and the emergency stop, signed once (`runMcpEval`), resolve the run id. No
+ * files are read or written here; the caller loads inputs and writes the trace and exports.
  *
  * STABLE API: `decideToolCall(request): ProxyDecision`, `toProxyOutput(decision, artifacts)`,
  * `proxyDecisionEvent(decision, options)`. Change only additively.
  */
-import { applyEmergencyStop } from '../../artifacts/mcp/emergency-stop.js';
-import type { JobStopState } from '../../artifacts/mcp/emergency-stop.js';
 import { runMcpEval } from '../../artifacts/mcp/evaluate-call.js';
-import type { McpEvalResult } from '../../artifacts/mcp/evaluate-call.js';
-import type { SigningKey } from '../../crypto/keys.js';
+import type { McpEvalOutcome, McpEvalResult, McpEvalSettings } from '../../artifacts/mcp/evaluate-call.js';
 import { GaitError } from '../../errors/error.js';
 import { buildDecisionEvent } from '../../exporters/decision-event.js';
 import type { DecisionEvent } from '../../exporters/types.js';
-import type { CompiledPolicy } from '../../policy/compile.js';
-import type { TrustSnapshotState } from '../../policy/mcp-trust.js';
 import { toMcpTrustRecord } from '../../policy/mcp-trust.js';
 import type { Profile } from '../../policy/profile.js';
-import type { Clock } from '../../runtime/clock.js';
+import { elapsedMs } from '../../runtime/elapsed.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
-import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import { normalizeIntent, toIntentWire } from '../../schema/v1/intent.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { trimSpec } from '../../schema/v1/text.js';
-import { assertOAuthEvidence, decodeToolCallDetailed, effectiveContext, resolveRunId } from '../../schema/v1/tool-call/index.js';
+import { assertOAuthEvidence, decodeToolCallDetailed, effectiveContext, parseToolCall, resolveRunId } from '../../schema/v1/tool-call/index.js';
 import type { AdapterName, ToolCall, ToolCallContextOverrides } from '../../schema/v1/tool-call/index.js';
 
 export const FALLBACK_CONTEXT_WARNING =
   'standard profile applied fallback intent context; use --profile oss-prod for strict context enforcement';
 
-export interface ProxyRequest {
+/**
+ * A tool call to decide. The decision settings (`McpEvalSettings`): `compiled`, `trustSnapshot` (the
+ * snapshot named by the policy's `mcp_trust.snapshot`, required when the policy has one),
+ * `contextEnvelope`, `signingKey`, `clock`, `correlationId`, `producerVersion` and `jobState` (the job
+ * status port of the emergency-stop step, §4 step 7).
+ */
+export interface ProxyRequest extends McpEvalSettings {
   /** adapter name as given (§1: trimmed, case-insensitive) */
   readonly adapter: string;
   /** the tool-call payload: parsed JSON, or its text */
   readonly payload: unknown;
   readonly profile: Profile;
-  readonly compiled: CompiledPolicy;
-  /** the snapshot named by the policy's `mcp_trust.snapshot` (required when the policy has one) */
-  readonly trustSnapshot: TrustSnapshotState | undefined;
-  readonly contextEnvelope: ContextEnvelope | undefined;
-  readonly signingKey: SigningKey;
-  readonly clock: Clock;
-  readonly correlationId: string;
-  readonly producerVersion: string;
   /** `--run-id` */
   readonly runId?: string;
   /** context values from flags or the serve request that replace the call's */
   readonly contextOverrides?: ToolCallContextOverrides;
-  /** the job status port of the emergency-stop step (§4 step 7) */
-  readonly jobState: (jobId: string) => JobStopState;
   /** when decoding started (the decision-latency clock, §4 step 1); default now */
   readonly startedAt?: Timestamp;
 }
@@ -72,9 +62,25 @@ export interface ProxyDecision {
   readonly decidedAt: Timestamp;
 }
 
-function elapsedMs(start: Timestamp, end: Timestamp): number {
-  const ms = (end.seconds - start.seconds) * 1000 + (end.nanos - start.nanos) / 1e6;
-  return ms > 0 ? Math.floor(ms) : 0;
+/** What a decision adds to its evaluation: where the intent came from, the run id and warnings. */
+interface DecisionParts {
+  readonly adapter: AdapterName;
+  readonly call: ToolCall;
+  readonly runId: string;
+  readonly warnings: readonly string[];
+}
+
+/** The decision of an evaluation, timed from `startedAt` to now (§4 step 14: whole ms, never negative). */
+function toDecision(evaluated: McpEvalOutcome, parts: DecisionParts, settings: McpEvalSettings, startedAt: Timestamp): ProxyDecision {
+  const decidedAt = settings.clock.now();
+  return {
+    ...parts,
+    intent: evaluated.intent,
+    result: evaluated.result,
+    emergencyStopped: evaluated.emergencyStopped,
+    decisionLatencyMs: Math.floor(elapsedMs(startedAt, decidedAt)),
+    decidedAt,
+  };
 }
 
 /**
@@ -98,39 +104,34 @@ export function decideToolCall(request: ProxyRequest): ProxyDecision {
   if (request.profile === 'oss-prod' && request.compiled.policy.defaultVerdict === 'allow') {
     throw new GaitError('policy_profile', 'oss-prod profile rejects policy default_verdict=allow; use default_verdict: block or require_approval');
   }
-  const intent = normalizeIntent(decoded.intent);
-  const evaluationTime = request.clock.now();
-  const evaluated = runMcpEval({
-    compiled: request.compiled,
-    intent,
-    server: call.server,
-    trustSnapshot: request.trustSnapshot,
-    gate: {
-      evaluationTime,
-      clock: request.clock,
-      signingKey: request.signingKey,
-      producerVersion: request.producerVersion,
-      correlationId: request.correlationId,
-      simulate: false,
-      ...(request.contextEnvelope === undefined ? {} : { contextEnvelope: request.contextEnvelope }),
-    },
-  });
-  const prepared = evaluated.gate.decision.intent ?? intent;
-  const stop = applyEmergencyStop(evaluated, request.jobState(prepared.context.jobId), request.signingKey);
-  const warnings = [...stop.warnings];
+  const evaluated = runMcpEval({ settings: request, intent: normalizeIntent(decoded.intent), server: call.server });
+  const warnings = [...evaluated.warnings];
   if (request.profile === 'standard' && decoded.fallbackContext) warnings.push(FALLBACK_CONTEXT_WARNING);
-  const decidedAt = request.clock.now();
-  return {
-    adapter: decoded.adapter,
-    call,
-    intent: prepared,
-    result: stop.result,
-    runId: resolveRunId(request.runId ?? '', call.context.runId, evaluated.gate.decision.intentDigest),
-    emergencyStopped: stop.preempted,
-    warnings,
-    decisionLatencyMs: elapsedMs(startedAt, decidedAt),
-    decidedAt,
-  };
+  const runId = resolveRunId(request.runId ?? '', call.context.runId, evaluated.result.gate.decision.intentDigest);
+  return toDecision(evaluated, { adapter: decoded.adapter, call, runId, warnings }, request, startedAt);
+}
+
+/** A ready intent for `decideIntentRequest`, with the decision settings of `McpEvalSettings`. */
+export interface IntentDecisionRequest extends McpEvalSettings {
+  /** the normalized intent of the request */
+  readonly intent: Intent;
+  /** the request's run id; '' = the intent's, else derived from the intent digest */
+  readonly runId: string;
+  /** when the request was received (the decision-latency clock) */
+  readonly startedAt: Timestamp;
+}
+
+/**
+ * Extension (`mcp serve` intent requests, §5.6): a ready intent decided as a call would be after §2
+ * (gate pipeline, trust with no server identity, emergency stop, signed once), so one output builder
+ * serves both request kinds. The caller applies the boundary rules (profile) first.
+ */
+export function decideIntentRequest(request: IntentDecisionRequest): ProxyDecision {
+  const evaluated = runMcpEval({ settings: request, intent: request.intent, server: undefined });
+  const prepared = evaluated.intent;
+  const runId = resolveRunId(request.runId, prepared.context.runId, evaluated.result.gate.decision.intentDigest);
+  const call = parseToolCall('mcp', { name: prepared.toolName });
+  return toDecision(evaluated, { adapter: 'mcp', call, runId, warnings: evaluated.warnings }, request, request.startedAt);
 }
 
 /** `trace_<run id>_<UTC YYYYMMDDTHHMMSS.nnnnnnnnn>.json` (§4 step 8, §12). */

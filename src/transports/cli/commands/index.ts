@@ -26,6 +26,7 @@ import { runReceiptCommand } from './run-receipt.js';
 import { runRecordCommand } from './run-record.js';
 import { runReplayCommand } from './run-replay.js';
 import { verifyCommand } from './verify.js';
+import { verifySessionChainCommand } from './verify-session-chain.js';
 import { regressBootstrapCommand } from './regress-bootstrap.js';
 import { regressAddCommand, regressInitCommand } from './regress-init.js';
 import { regressRunCommand } from './regress-run.js';
@@ -57,6 +58,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   mcpVerifyLegacyCommand,
   runRecordCommand,
   verifyCommand,
+  verifySessionChainCommand,
   runInspectCommand,
   runDiffCommand,
   runReplayCommand,

@@ -8,6 +8,8 @@ import type { Profile } from '../../../policy/profile.js';
 import { parseDuration } from '../../../runtime/duration.js';
 import { resolveAdapterName } from '../../../schema/v1/tool-call/index.js';
 import { assertSafeRelativePath } from '../../../storage/atomic-write.js';
+import { DEFAULT_SYNC_INTERVAL_MS, SYNC_MODES } from '../../../storage/durable-writer.js';
+import type { SyncMode } from '../../../storage/durable-writer.js';
 import { isWildcardHost } from '../../http/guards.js';
 import { isLoopbackListen, parseListen } from '../../http/serve.js';
 import type { ListenAddress } from '../../http/serve.js';
@@ -19,8 +21,6 @@ import type { ExportSettings } from './export-options.js';
 /** Flags of §5.1 whose features are not built yet: refused (exit 6), never ignored. */
 const NOT_YET: readonly [string, string, string][] = [
   ['killSwitchState', '--kill-switch-state', 'the kill switch (gate.md §B7)'],
-  ['runpackDir', '--runpack-dir', 'runpacks from mcp serve (artifacts.md §2)'],
-  ['packDir', '--pack-dir', 'packs from mcp serve (artifacts.md §3)'],
 ];
 
 export interface Settings {
@@ -37,6 +37,15 @@ export interface Settings {
   readonly traceMaxAgeMs: number;
   readonly traceMaxCount: number;
   readonly traceMaxBytes: number;
+  /** `--runpack-dir`, `--pack-dir` as given; '' = disabled (§5.1) */
+  readonly runpackDir: string;
+  readonly packDir: string;
+  readonly runpackMaxAgeMs: number;
+  readonly runpackMaxCount: number;
+  readonly packMaxAgeMs: number;
+  readonly packMaxCount: number;
+  readonly traceSync: SyncMode;
+  readonly traceSyncIntervalMs: number;
   readonly intentsOut: string;
   readonly exports: ExportSettings;
 }
@@ -87,6 +96,19 @@ function verdictStatusOf(ctx: CommandContext): 'compat' | 'strict' {
   return v;
 }
 
+function traceSyncOf(ctx: CommandContext): SyncMode {
+  const v = optString(ctx, 'traceSync').trim().toLowerCase() || 'batched';
+  if (!(SYNC_MODES as readonly string[]).includes(v)) throw new GaitError('input_usage', `unsupported --trace-sync value \`${v}\` (expected ${SYNC_MODES.join(', ')})`);
+  return v as SyncMode;
+}
+
+function syncIntervalMs(ctx: CommandContext): number {
+  if (optString(ctx, 'traceSyncInterval').trim() === '') return DEFAULT_SYNC_INTERVAL_MS;
+  const ms = durationMs(ctx, 'traceSyncInterval', '--trace-sync-interval');
+  if (!Number.isSafeInteger(ms) || ms < 1) throw new GaitError('input_usage', 'parse --trace-sync-interval: expected a whole number of milliseconds >= 1ms (e.g. 100ms)');
+  return ms;
+}
+
 export function readSettings(ctx: CommandContext): Settings {
   for (const [attr, flag, feature] of NOT_YET) {
     if (ctx.setFlags.has(attr)) throw new GaitError('input_unsupported_feature', `flag \`${flag}\` is not supported yet: ${feature}`);
@@ -105,14 +127,12 @@ export function readSettings(ctx: CommandContext): Settings {
   const traceDir = optString(ctx, 'traceDir').trim() || './gait-out/mcp-serve/traces';
   const intentsOut = optString(ctx, 'intentsOut').trim();
   if (intentsOut !== '') assertSafeRelativePath(intentsOut, 'intents');
-  for (const name of ['runpackMaxCount', 'packMaxCount', 'sessionMaxCount']) count(ctx, name);
-  for (const [name, flag] of [
-    ['runpackMaxAge', '--runpack-max-age'],
-    ['packMaxAge', '--pack-max-age'],
-    ['sessionMaxAge', '--session-max-age'],
-  ] as const) {
-    durationMs(ctx, name, flag);
-  }
+  const runpackMaxCount = count(ctx, 'runpackMaxCount');
+  const packMaxCount = count(ctx, 'packMaxCount');
+  count(ctx, 'sessionMaxCount');
+  const runpackMaxAgeMs = durationMs(ctx, 'runpackMaxAge', '--runpack-max-age');
+  const packMaxAgeMs = durationMs(ctx, 'packMaxAge', '--pack-max-age');
+  durationMs(ctx, 'sessionMaxAge', '--session-max-age');
   return {
     policy,
     listen,
@@ -127,6 +147,14 @@ export function readSettings(ctx: CommandContext): Settings {
     traceMaxAgeMs: durationMs(ctx, 'traceMaxAge', '--trace-max-age'),
     traceMaxCount: count(ctx, 'traceMaxCount'),
     traceMaxBytes: count(ctx, 'traceMaxBytes'),
+    runpackDir: optString(ctx, 'runpackDir').trim(),
+    packDir: optString(ctx, 'packDir').trim(),
+    runpackMaxAgeMs,
+    runpackMaxCount,
+    packMaxAgeMs,
+    packMaxCount,
+    traceSync: traceSyncOf(ctx),
+    traceSyncIntervalMs: syncIntervalMs(ctx),
     intentsOut,
     exports: readExportSettings(ctx),
   };

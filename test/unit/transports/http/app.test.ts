@@ -144,11 +144,12 @@ describe('GET /healthz', () => {
     const res = await authed.service.fetch(new Request('http://localhost:8787/healthz'));
     assert.equal(res.status, 200);
     const body = await jsonOf(res);
-    assert.deepEqual(Object.keys(body).sort(), ['export_failures', 'in_flight', 'ok', 'policy_digest', 'policy_status', 'service']);
+    assert.deepEqual(Object.keys(body).sort(), ['export_failures', 'in_flight', 'ok', 'policy_digest', 'policy_status', 'service', 'sync_failures']);
     assert.equal(body['service'], 'gait.mcp.serve');
     assert.equal(body['policy_status'], 'current');
     assert.match(String(body['policy_digest']), /^[0-9a-f]{64}$/);
     assert.equal(body['export_failures'], 0);
+    assert.equal(body['sync_failures'], 0);
   });
 
   it('answers other methods 405 `expected GET`', async () => {
@@ -273,8 +274,8 @@ describe('refusals: 405, 415, 413, 400', () => {
     const up = await refusal(open, post('/v1/evaluate', { call: { name: 'tool.search' }, trace_path: '../t.json' }));
     assert.equal(up.status, 400);
     assert.equal(up.body['error'], 'relative trace path must not traverse parent directories');
-    const unsupported = await refusal(open, post('/v1/evaluate', { call: { name: 'tool.search' }, runpack_out: 'r.zip' }));
-    assert.equal(unsupported.body['error'], 'request.runpack_out is not supported yet');
+    const runpack = await jsonOf(await open.service.fetch(post('/v1/evaluate', { call: { name: 'tool.search' }, runpack_out: 'r.zip' })));
+    assert.equal(runpack['runpack_path'], 'r.zip', 'runpack_out is honoured too (serve-artifacts.test.ts)');
   });
 });
 

@@ -69,6 +69,20 @@ describe('trace retention', () => {
   });
 });
 
+describe('trace durability (--trace-sync, ADR 0012)', () => {
+  for (const traceSync of ['always', 'batched', 'never'] as const) {
+    it(`${traceSync}: the whole signed trace is at trace_path when the answer arrives`, async () => {
+      const f = fixture({ traceSync });
+      const body = await jsonOf(await f.service.fetch(post('/v1/evaluate', callBody('tool.search'))));
+      const trace = JSON.parse(readFileSync(join(f.cwd, String(body['trace_path'])), 'utf8')) as Record<string, unknown>;
+      assert.equal(verifyTrace(trace, SERVE_VERIFY_KEY).ok, true);
+      assert.equal(trace['trace_id'], body['trace_id']);
+      assert.deepEqual(readdirSync(join(f.cwd, 'traces')).filter((n) => n.endsWith('.tmp')), []);
+      assert.equal(f.service.health().sync_failures, 0);
+    });
+  }
+});
+
 const TRUST_POLICY = `schema_id: gait.gate.policy
 schema_version: 1.0.0
 default_verdict: allow
