@@ -2,7 +2,7 @@
  * `signTrace` and `verifyTrace`: the signed TraceRecord (gate.md §A7, §A8) for a decision, and its
  * offline verification (§A12.5, D6).
  */
-import { buildTraceRecord, signTrace as signTraceRecord } from '../artifacts/trace/build.js';
+import { buildSignedTrace } from '../artifacts/trace/build.js';
 import type { TraceVerifyReport } from '../artifacts/trace/types.js';
 import { verifyTrace as verifyTraceRecord } from '../artifacts/trace/verify.js';
 import type { SigningKey, VerifyKey } from '../crypto/keys.js';
@@ -47,21 +47,23 @@ export function signTrace(decision: Decision, options: SignTraceOptions): Signed
       details: { diagnostics: [...decision.diagnostics] },
     });
   }
-  const record = buildTraceRecord({
-    intent,
-    verdict: decision.verdict,
-    violations: decision.violations,
-    reasonCodes: decision.reasonCodes,
-    policyDigest: decision.policyDigest,
-    intentDigest: decision.intentDigest,
-    argsDigest: argsDigest(intent),
-    producerVersion: options.producerVersion ?? GAIT_VERSION,
-    observedAt: (options.clock ?? systemClock).now(),
-    correlationId: options.correlationId ?? '',
-    latencyMs: options.latencyMs ?? 0,
-    matchedRule: decision.matchedRule,
-  });
-  const trace = signTraceRecord(record, options.signingKey);
+  const trace = buildSignedTrace(
+    {
+      intent,
+      verdict: decision.verdict,
+      violations: decision.violations,
+      reasonCodes: decision.reasonCodes,
+      policyDigest: decision.policyDigest,
+      intentDigest: decision.intentDigest,
+      argsDigest: argsDigest(intent),
+      producerVersion: options.producerVersion ?? GAIT_VERSION,
+      observedAt: (options.clock ?? systemClock).now(),
+      correlationId: options.correlationId ?? '',
+      latencyMs: options.latencyMs ?? 0,
+      matchedRule: decision.matchedRule,
+    },
+    options.signingKey,
+  );
   return { traceId: String(trace['trace_id']), trace };
 }
 

@@ -12,11 +12,6 @@ export function sha256Bytes(data: string | Uint8Array): Uint8Array {
   return new Uint8Array(hash('sha256', data, 'buffer'));
 }
 
-/** Raw SHA-256 of a UTF-8 string as the Buffer node:crypto returns (no copy). */
-export function sha256Buffer(data: string): Buffer {
-  return hash('sha256', data, 'buffer');
-}
-
 /**
  * DigestJCS (gate.md §A1.1): SHA-256 over the UTF-8 RFC 8785 canonical form, 64 lowercase hex.
  * @throws GaitError `jcs_invalid_value` when `value` is not plain JSON

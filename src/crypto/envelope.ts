@@ -1,7 +1,6 @@
 import { GaitError } from '../errors/error.js';
 import { decodeStdBase64, encodeStdBase64 } from './base64.js';
-import { canonicalize } from '../jcs/canonicalize.js';
-import { digestJcs, sha256Buffer } from './digest.js';
+import { digestJcs } from './digest.js';
 import { signBase64, signBytes, verifyBytes } from './ed25519.js';
 import type { SigningKey, VerifyKey } from './keys.js';
 
@@ -69,10 +68,10 @@ export function verifyDigestHex(digestHex: string, sigBase64: string, key: Verif
  * @throws GaitError `jcs_invalid_value` when the record is not plain JSON
  */
 export function signRecord(record: SignableRecord, key: SigningKey): SignatureEnvelope {
-  // `signDigestHex(digestJcs(…))` without the round trip through hex: the 32 digest bytes are
-  // signed as they come from SHA-256, and the hex text is rendered from them.
-  const digest = sha256Buffer(canonicalize(withoutSignature(record)));
-  return { alg: 'ed25519', key_id: key.keyId, sig: signBase64(key.privateKey, digest), signed_digest: digest.toString('hex') };
+  // `signDigestHex` without its check (SHA-256 gives 64 lowercase hex) and the copies of the signature.
+  const signedDigest = digestJcs(withoutSignature(record));
+  const sig = signBase64(key.privateKey, Buffer.from(signedDigest, 'hex'));
+  return { alg: 'ed25519', key_id: key.keyId, sig, signed_digest: signedDigest };
 }
 
 function fail(code: SignatureFailure, error: string): SignatureCheck {

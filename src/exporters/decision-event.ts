@@ -5,6 +5,7 @@
  * STABLE API: `buildDecisionEvent(input): DecisionEvent`, `toDecisionLogJson(event): JsonObject`,
  * `DecisionEventInput`. Change only additively.
  */
+import { signedDigestOf, stringMember } from '../artifacts/signed/members.js';
 import { GaitError } from '../errors/error.js';
 import { FALLBACK_CREATED_AT, formatTimestamp, isZeroTime, parseTimestamp, toUtc } from '../runtime/timestamp.js';
 import type { Timestamp } from '../runtime/timestamp-type.js';
@@ -43,12 +44,8 @@ export interface DecisionEventInput {
   readonly includeArgs?: boolean;
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 function traceCreatedAt(trace: JsonObject): Timestamp {
-  const raw = text(trace['created_at']);
+  const raw = stringMember(trace, 'created_at');
   if (raw === '') return FALLBACK_CREATED_AT;
   try {
     return parseTimestamp(raw);
@@ -63,7 +60,7 @@ function delegationOf(trace: JsonObject): { ref: string; depth: number } {
   if (!isJsonObject(ref)) return { ref: '', depth: 0 };
   const depth = ref['delegation_depth'];
   return {
-    ref: text(ref['delegation_token_ref']) || text(ref['chain_digest']),
+    ref: stringMember(ref, 'delegation_token_ref') || stringMember(ref, 'chain_digest'),
     depth: typeof depth === 'number' && Number.isSafeInteger(depth) && depth > 0 ? depth : 0,
   };
 }
@@ -81,8 +78,7 @@ function latency(ms: number | undefined): number {
  */
 export function buildDecisionEvent(input: DecisionEventInput): DecisionEvent {
   const { trace } = input;
-  const signature = trace['signature'];
-  const traceDigest = isJsonObject(signature) ? text(signature['signed_digest']) : '';
+  const traceDigest = signedDigestOf(trace);
   if (traceDigest === '') throw new GaitError('internal_failure', 'decision event needs a signed trace');
   const createdAt = input.createdAt ?? traceCreatedAt(trace);
   const delegation = delegationOf(trace);
@@ -93,15 +89,15 @@ export function buildDecisionEvent(input: DecisionEventInput): DecisionEvent {
     sessionId: input.sessionId ?? '',
     jobId: input.jobId ?? '',
     phase: input.phase ?? '',
-    traceId: text(trace['trace_id']),
+    traceId: stringMember(trace, 'trace_id'),
     tracePath: input.tracePath ?? '',
     traceDigest,
-    traceKeyId: isJsonObject(signature) ? text(signature['key_id']) : '',
-    toolName: input.toolName ?? text(trace['tool_name']),
-    verdict: input.verdict ?? text(trace['verdict']),
+    traceKeyId: stringMember(trace['signature'], 'key_id'),
+    toolName: input.toolName ?? stringMember(trace, 'tool_name'),
+    verdict: input.verdict ?? stringMember(trace, 'verdict'),
     reasonCodes: [...(input.reasonCodes ?? [])],
-    policyDigest: text(trace['policy_digest']),
-    intentDigest: text(trace['intent_digest']),
+    policyDigest: stringMember(trace, 'policy_digest'),
+    intentDigest: stringMember(trace, 'intent_digest'),
     decisionLatencyMs: latency(input.decisionLatencyMs),
     delegationRef: delegation.ref,
     delegationDepth: delegation.depth,

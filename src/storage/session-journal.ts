@@ -202,11 +202,13 @@ function appendUnderLock(candidate: JournalCandidate, file: string, options: Ses
  * @returns `appended` with the journal used and the sequence, or `foreign` when every candidate journal
  *   belongs to another session or run
  * @throws GaitError `storage_io` (a write failure, a journal that is not valid, an existing checkpoint
- *   file), `storage_contention` (the lock stays busy for 30 s), `internal_failure` (a checkpoint that
- *   cannot be recorded)
+ *   file), `storage_contention` (the lock stays busy for 30 s), `internal_failure` (no session or run
+ *   id, a checkpoint that cannot be recorded)
  * @example appendSessionEvent({ cwd, sessionId: 's', runId: 'run_a', journals: [{ path: 'sessions/s.journal.jsonl', checkpointBase: 's' }], event, clock, producerVersion })
  */
 export function appendSessionEvent(options: SessionAppendOptions): SessionAppendResult {
+  // A header without both ids could never be read back (journal.ts), so none is written.
+  if (options.sessionId.trim() === '' || options.runId.trim() === '') throw new GaitError('internal_failure', 'a session event needs a session id and a run id');
   let foreign: SessionAppendResult | undefined;
   for (const candidate of options.journals) {
     const file = resolve(options.cwd, candidate.path);

@@ -294,6 +294,28 @@ describe('gait mcp proxy: refusals (exit 6)', () => {
     assert.equal(ok.code, 3);
   });
 
+  it('a run id that normalizes to nothing is refused before anything is written (§4 step 10: `///` → empty)', async () => {
+    const t = ws();
+    const flag = invalidInput(await proxy(t, 'policy.yaml', 'call.json', '--adapter', 'openai', ...KEY, '--run-id', '///', '--runpack-out', 'r.zip', '--pack-out', 'p.zip', '--json'));
+    assert.deepEqual(
+      [flag['error'], flag['error_reason'], flag['hint']],
+      ['--run-id `///` normalizes to an empty run id', undefined, 'a run id needs at least one letter, digit or `-` (other characters become `_`, leading and trailing `_` are dropped)'],
+    );
+    call(t, 'ctx.json', { name: 'tool.read', context: { run_id: '///' } });
+    const context = invalidInput(await proxy(t, 'policy.yaml', 'ctx.json', ...KEY, '--runpack-out', 'r.zip', '--json'));
+    assert.deepEqual([context['error'], context['error_reason']], ['call.context.run_id `///` normalizes to an empty run id', 'input_tool_call']);
+    assert.deepEqual(listTree(t.cwd), ['call.json', 'ctx.json', 'key.private', 'policy.yaml'], 'no trace, runpack or pack');
+  });
+
+  it('a blank --run-id is "not given"; a usable --run-id wins over an unusable context run id', async () => {
+    const t = ws();
+    call(t, 'ctx.json', { name: 'tool.read', context: { run_id: 'ctx-run' } });
+    assert.equal(jsonLine(await proxy(t, 'policy.yaml', 'ctx.json', ...KEY, '--run-id', '   ', '--json'))['run_id'], 'run_ctx-run');
+    call(t, 'bad-ctx.json', { name: 'tool.read', context: { run_id: '///' } });
+    const run = await proxy(t, 'policy.yaml', 'bad-ctx.json', ...KEY, '--run-id', 'job 7', '--json');
+    assert.deepEqual([run.code, jsonLine(run)['run_id']], [0, 'run_job_7']);
+  });
+
   it('a relative --trace-out with .. is refused before anything is written', async () => {
     const t = ws();
     assert.equal(invalidInput(await proxy(t, 'policy.yaml', 'call.json', '--trace-out', '../t.json', '--json'))['error'], 'relative trace path must not traverse parent directories');

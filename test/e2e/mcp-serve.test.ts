@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { makeTestIo } from '../helpers/cli-io.js';
 import type { TestIo } from '../helpers/cli-io.js';
 import { SERVE_POLICY } from '../helpers/serve-fixture.js';
+import type { CommandContext } from '../../src/transports/cli/command.js';
+import { readSettings } from '../../src/transports/cli/commands/mcp-serve-settings.js';
 import { gait, invalidInput } from './support.js';
 
 const BIN = join(process.cwd(), 'dist/gait.mjs');
@@ -43,6 +45,17 @@ describe('gait mcp serve: startup refusals (exit 6, nothing listens)', () => {
     [['--policy', 'policy.yaml', '--pack-max-count', '-2'], 'retention max-count values must be >= 0'],
     [['--policy', 'policy.yaml', '--runpack-max-age', 'soon'], 'parse --runpack-max-age: invalid duration `soon`'],
     [['--policy', 'missing.yaml'], 'cannot read policy `missing.yaml`: no such file'],
+    [['--policy', 'policy.yaml', '--runpack-max-age', '1h'], '--runpack-max-age requires --runpack-dir'],
+    [['--policy', 'policy.yaml', '--pack-max-age', '30m'], '--pack-max-age requires --pack-dir'],
+    [['--policy', 'policy.yaml', '--runpack-max-count', '3'], '--runpack-max-count requires --runpack-dir'],
+    [['--policy', 'policy.yaml', '--pack-max-count', '2'], '--pack-max-count requires --pack-dir'],
+    [['--policy', 'policy.yaml', '--pack-dir', 'packs', '--runpack-max-count', '3', '--pack-max-count', '2'], '--runpack-max-count requires --runpack-dir'],
+    [['--policy', 'policy.yaml', '--runpack-dir', 'runpacks', '--pack-max-age', '1h'], '--pack-max-age requires --pack-dir'],
+    // the first offending flag in §5.1 order (the max-age row before the max-count row), not in command-line order
+    [['--policy', 'policy.yaml', '--pack-max-count', '2', '--runpack-max-count', '3', '--pack-max-age', '1h', '--runpack-max-age', '2h'], '--runpack-max-age requires --runpack-dir'],
+    [['--policy', 'policy.yaml', '--runpack-max-count', '3', '--pack-max-age', '1h'], '--pack-max-age requires --pack-dir'],
+    // a value that does not parse is reported as such, before the directory rule
+    [['--policy', 'policy.yaml', '--runpack-max-count', 'x'], 'retention max-count values must be >= 0'],
     [['--policy', 'policy.yaml', '--trace-sync', 'sometimes'], 'unsupported --trace-sync value `sometimes` (expected always, batched, never)'],
     [['--policy', 'policy.yaml', '--trace-sync-interval', 'often'], 'parse --trace-sync-interval: invalid duration `often`'],
     [['--policy', 'policy.yaml', '--trace-sync-interval', '0'], 'parse --trace-sync-interval: expected a whole number of milliseconds >= 1ms (e.g. 100ms)'],
@@ -54,6 +67,15 @@ describe('gait mcp serve: startup refusals (exit 6, nothing listens)', () => {
       assert.equal(invalidInput(await gait(t, 'mcp', 'serve', ...args, '--json'))['error'], message);
     });
   }
+
+  it('retention limits of 0 (disabled) need no directory; limits with their directory are kept', () => {
+    const t = setup();
+    const ctx = (opts: Record<string, string>): CommandContext => ({ io: t.io, opts, args: [], json: true, correlationId: 'cid-test', setFlags: new Set(Object.keys(opts)) });
+    const zero = readSettings(ctx({ policy: 'policy.yaml', runpackMaxAge: '0', runpackMaxCount: '0', packMaxAge: '0s', packMaxCount: '0' }));
+    assert.deepEqual([zero.runpackDir, zero.packDir, zero.runpackMaxAgeMs, zero.runpackMaxCount, zero.packMaxAgeMs, zero.packMaxCount], ['', '', 0, 0, 0, 0]);
+    const set = readSettings(ctx({ policy: 'policy.yaml', runpackDir: 'rp', packDir: 'pk', runpackMaxAge: '1h', runpackMaxCount: '3', packMaxAge: '30m', packMaxCount: '2' }));
+    assert.deepEqual([set.runpackMaxAgeMs, set.runpackMaxCount, set.packMaxAgeMs, set.packMaxCount], [3_600_000, 3, 1_800_000, 2]);
+  });
 
   it('a policy that does not parse is refused with its position', async () => {
     const t = setup();

@@ -4,6 +4,11 @@
  * stop (§4 step 7, `emergency-stop.ts`), then one trace record for the final outcome, carrying the
  * `mcp_trust` decision object, signed once. Pure: the policy, the normalized intent, the loaded trust
  * snapshot, the key and the clock come in as values, the job status through a port.
+ *
+ * An intent that cannot be prepared (gate.md §A5.2 step 2: fail-closed `block`, no prepared digest)
+ * is still decided here, because MCP paths answer with a decision: its trace carries the digest of
+ * the normalized intent as received (what `policy test` reports) and the final outcome, so it
+ * verifies like every other trace.
  */
 import type { SigningKey } from '../../crypto/keys.js';
 import { GaitError } from '../../errors/error.js';
@@ -13,10 +18,12 @@ import type { McpServerRef, McpTrustDecision, TrustableOutcome, TrustSnapshotSta
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
+import { intentDigest } from '../../schema/v1/intent-digest.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { runGateEvalUnsigned } from '../gate/gate-eval.js';
 import type { UnsignedGateEval, UnsignedGateEvalOptions } from '../gate/gate-eval.js';
+import { signedDigestOf } from '../signed/members.js';
 import { buildTraceRecord, signTrace } from '../trace/build.js';
 import { applyEmergencyStop } from './emergency-stop.js';
 import type { JobStopState } from './emergency-stop.js';
@@ -50,6 +57,11 @@ export interface McpEvalResult extends TrustableOutcome {
   readonly gate: UnsignedGateEval;
   /** undefined when the policy has no `mcp_trust` block */
   readonly mcpTrust: McpTrustDecision | undefined;
+  /**
+   * the trace's `intent_digest`: the prepared intent's (`gate.decision.intentDigest`), else, for an
+   * intent that could not be prepared, the digest of the normalized intent as received
+   */
+  readonly intentDigest: string;
   readonly traceId: string;
   /** the signed trace of the final outcome */
   readonly trace: JsonObject;
@@ -95,17 +107,14 @@ function trustStep(input: McpEvalInput, gate: UnsignedGateEval, prepared: Intent
   return { decision, outcome: applyMcpTrust(gate, decision, config.action) };
 }
 
-/** The one signed trace (§4 step 8): the gate's trace inputs with the traced outcome, plus `mcp_trust`. */
-function signedTrace(gate: UnsignedGateEval, traced: TrustableOutcome, trust: McpTrustDecision | undefined, key: SigningKey): JsonObject {
-  const record = buildTraceRecord({ ...gate.traceInput, verdict: traced.verdict, violations: traced.violations, reasonCodes: traced.reasonCodes });
+/**
+ * The one signed trace (§4 step 8): the gate's trace inputs with the final outcome and the intent
+ * digest the trace binds, plus `mcp_trust`.
+ */
+function signedTrace(gate: UnsignedGateEval, digest: string, final: TrustableOutcome, trust: McpTrustDecision | undefined, key: SigningKey): JsonObject {
+  const { verdict, violations, reasonCodes } = final;
+  const record = buildTraceRecord({ ...gate.traceInput, intentDigest: digest, verdict, violations, reasonCodes });
   return signTrace(trust === undefined ? record : { ...record, mcp_trust: toMcpTrustRecord(trust) }, key);
-}
-
-function signedDigestOf(trace: JsonObject): string {
-  const sig = trace['signature'];
-  if (sig === null || typeof sig !== 'object' || Array.isArray(sig)) return '';
-  const digest = (sig as JsonObject)['signed_digest'];
-  return typeof digest === 'string' ? digest : '';
 }
 
 /**
@@ -122,8 +131,10 @@ export function runMcpEval(input: McpEvalInput): McpEvalOutcome {
   const trust = trustStep(input, gate, prepared, options.evaluationTime);
   const trusted: TrustableOutcome = trust?.outcome ?? gate;
   const stop = applyEmergencyStop(trusted, input.settings.jobState(prepared.context.jobId));
-  // An intent that could not be prepared is blocked already; its trace keeps the outcome before the stop.
-  const trace = signedTrace(gate, gate.decision.intent === undefined ? trusted : stop.outcome, trust?.decision, input.settings.signingKey);
+  // An intent that could not be prepared has no prepared digest (gate.md §A5.2 step 2); its trace
+  // binds the normalized intent as received, so that it still verifies (§A7.1: hex64).
+  const digest = gate.decision.intent === undefined ? intentDigest(input.intent) : gate.decision.intentDigest;
+  const trace = signedTrace(gate, digest, stop.outcome, trust?.decision, input.settings.signingKey);
   const { verdict, reasonCodes, violations } = stop.outcome;
   return {
     result: {
@@ -132,6 +143,7 @@ export function runMcpEval(input: McpEvalInput): McpEvalOutcome {
       reasonCodes,
       violations,
       mcpTrust: trust?.decision,
+      intentDigest: digest,
       traceId: String(trace['trace_id']),
       trace,
       traceDigest: signedDigestOf(trace),

@@ -5,6 +5,7 @@
  */
 import { digestJcs, shortId } from '../../crypto/digest.js';
 import { signRecord } from '../../crypto/envelope.js';
+import type { SignatureEnvelope } from '../../crypto/envelope.js';
 import type { SigningKey } from '../../crypto/keys.js';
 import { FALLBACK_CREATED_AT, formatTimestamp, isZeroTime, toUtc, ZERO_TIME } from '../../runtime/timestamp.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
@@ -137,7 +138,7 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
   putOmit(record, 'context_evidence_mode', context.contextEvidenceMode);
   putOmit(record, 'context_ref_count', context.contextRefs.length);
   putOmit(record, 'context_source', trimSpec(input.contextSource ?? ''));
-  putOmit(record, 'violations', normalizedList(input.violations));
+  if (input.violations.length > 0) putOmit(record, 'violations', normalizedList(input.violations));
   putOmit(record, 'latency_ms', Number.isFinite(input.latencyMs) && input.latencyMs > 0 ? input.latencyMs : 0);
   putOmit(record, 'approval_token_ref', trimSpec(input.approvalTokenRef ?? ''));
   setIfDefined(record, 'delegation_ref', delegationRef(intent, input));
@@ -153,6 +154,11 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
   return normalizedTrace(record);
 }
 
+/** The `signature` member: a fresh object with the envelope's members in their order. */
+function signatureMember(s: SignatureEnvelope): JsonObject {
+  return { alg: s.alg, key_id: s.key_id, sig: s.sig, signed_digest: s.signed_digest };
+}
+
 /**
  * Returns `record` with its §A8 `signature` envelope (any existing `signature` is replaced).
  * @throws GaitError `jcs_invalid_value` when the record is not plain JSON
@@ -160,13 +166,27 @@ export function buildTraceRecord(input: TraceInput): JsonObject {
 export function signTrace(record: JsonObject, key: SigningKey): JsonObject {
   // A record from `buildTraceRecord` is normalized already: this is then a check, not a rebuild.
   const unsigned = normalizedTrace(record);
-  const s = signRecord(unsigned, key);
-  // `{ ...unsigned, signature: { ...s } }` written as a copy then one member: on Node 20 a spread
-  // followed by more members takes a slow path. `Object.assign` copies the same own enumerable
-  // members in the same order; it would differ only for a `__proto__` member, which the rules drop.
+  const signature = signatureMember(signRecord(unsigned, key));
+  // `{ ...unsigned, signature }` written as a copy then one member: on Node 20 a spread followed
+  // by more members takes a slow path. `Object.assign` copies the same own enumerable members in
+  // the same order; it would differ only for a `__proto__` member, which the rules drop.
   const signed: JsonObject = Object.assign({}, unsigned);
-  signed['signature'] = { alg: s.alg, key_id: s.key_id, sig: s.sig, signed_digest: s.signed_digest };
+  signed['signature'] = signature;
   return signed;
+}
+
+/**
+ * `signTrace(buildTraceRecord(input), key)` for a caller that does not change the record in
+ * between: the same signed record, without the second member-rule pass and the copy. The record
+ * built here is normalized and no one else holds it, and the member rules leave a normalized
+ * record as it is (they are idempotent), so that pass would find nothing to change.
+ * @throws GaitError `jcs_invalid_value` only if the intent holds non-JSON values (a broken invariant)
+ */
+export function buildSignedTrace(input: TraceInput, key: SigningKey): JsonObject {
+  const record = buildTraceRecord(input);
+  const signature = signatureMember(signRecord(record, key));
+  record['signature'] = signature;
+  return record;
 }
 
 /** DigestJCS of the trace without `signature`, rebuilt with its member rules (§A8 step 2). */

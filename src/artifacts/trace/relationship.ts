@@ -47,12 +47,26 @@ function policyRef(policy: TracePolicyRef): JsonObject | undefined {
 
 /**
  * `normalizedList` of trimmed ids (drop '', de-duplicate, sort by code point) without its Set and
- * copies: the lists here hold a handful of ids. Sorting first and skipping repeats is the same,
- * since only equal strings compare equal.
+ * copies: the lists here hold a handful of ids, so each is inserted in place (skipped when already
+ * there). Only equal strings compare equal, so this is the one sorted, duplicate-free order.
  */
-function sortedIds(ids: string[]): string[] {
-  const kept = ids.filter((id) => id !== '').sort(compareCodePoints);
-  return kept.filter((id, i) => i === 0 || id !== kept[i - 1]);
+function sortedIds(ids: readonly string[]): string[] {
+  if (ids.length > 16) {
+    const kept = ids.filter((id) => id !== '').sort(compareCodePoints);
+    return kept.filter((id, i) => i === 0 || id !== kept[i - 1]);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    if (id === '') continue;
+    let at = out.length;
+    while (at > 0 && compareCodePoints(out[at - 1] as string, id) > 0) at--;
+    if (at > 0 && out[at - 1] === id) continue;
+    out.push(id);
+    for (let k = out.length - 1; k > at; k--) out[k] = out[k - 1] as string;
+    out[at] = id;
+  }
+  return out;
 }
 
 /** `agent_chain` sorted by (role, identity): roles order delegate < delegator < requester. */

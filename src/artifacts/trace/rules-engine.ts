@@ -30,6 +30,7 @@ type CompiledRule = ScalarRule | { readonly object: CompiledRules } | { readonly
 interface CompiledRules {
   readonly names: readonly string[];
   readonly rules: CompiledRule[];
+  readonly nameSet: ReadonlySet<string>;
   /**
    * no name is an `Object.prototype` member, so for a plain object an absent name reads as
    * undefined, and `for…in` lists its own keys only (plain data has no enumerable inherited members)
@@ -45,7 +46,7 @@ function compile(table: MemberRules): CompiledRules {
   let compiled = compiledTables.get(table);
   if (compiled !== undefined) return compiled;
   const names = Object.keys(table);
-  compiled = { names, rules: [], ownKeysSuffice: !names.some((name) => name in Object.prototype) };
+  compiled = { names, rules: [], nameSet: new Set(names), ownKeysSuffice: !names.some((name) => name in Object.prototype) };
   compiledTables.set(table, compiled);
   for (const rule of Object.values(table)) {
     if (typeof rule === 'string') compiled.rules.push(rule);
@@ -160,41 +161,63 @@ function prefixCopy(value: JsonObject, keys: readonly string[], count: number): 
   return out;
 }
 
+/** What the own-member check found: see `checkOwnMembers`. */
+const NOT_SHOWN = 0;
+const UNCHANGED = 1;
+const UNCHANGED_BUT_EXTRA = 2;
+type OwnCheck = typeof NOT_SHOWN | typeof UNCHANGED | typeof UNCHANGED_BUT_EXTRA;
+
 /**
- * Whether the rules leave a plain `value` as it is, read from its own members only (a record has
- * a few dozen of a table's names at most, and most names are absent; the rebuild below reads all). That holds iff its own keys,
- * in order, are exactly the names the rules emit, each with an unchanged value: walking the table
- * alongside the keys, every key is a later table name than the one before, no value is undefined
- * or changed by its rule, and no zero-time name is skipped (an absent one would be emitted as zero
- * time). The names skipped are absent (and no table name is an `Object.prototype` member:
- * `ownKeysSuffice`), so the rules emit nothing else. `false` means "not shown unchanged": the full
- * rebuild decides. Members are checked in table order, so one that throws is the one the rebuild
- * throws for.
+ * Whether the rules leave a plain `value` as it is, read from its own members only: a record holds
+ * a few dozen of a table's names at most, while the rebuild below reads every name. The rules emit
+ * exactly the table names among its own keys, in table order, with their values, iff: walking the
+ * table alongside the keys, each key that is a table name comes later in the table than the one
+ * before, no such value is undefined or changed by its rule, and no zero-time name is skipped (an
+ * absent one would be emitted as zero time). The names skipped are absent, so the rules emit nothing
+ * for them. Then the result is `value` itself (`UNCHANGED`) or, when `value` also has keys outside
+ * the table (a verified record's `signature`), a copy of its table members (`UNCHANGED_BUT_EXTRA`).
+ * `NOT_SHOWN` leaves it to the full rebuild. Members are checked in table order, so a member that
+ * throws is the one the rebuild throws for.
  */
-function unchangedByRules(value: JsonObject, rules: CompiledRules): boolean {
+function checkOwnMembers(value: JsonObject, rules: CompiledRules): OwnCheck {
   const { names } = rules;
   const n = names.length;
   let i = 0;
+  let extra = false;
   // `for…in` lists the own keys in `Object.keys` order (nothing enumerable is inherited: see
   // `ownKeysSuffice`) without allocating, and reads each member through the enum cache.
   for (const key in value) {
-    while (i < n && names[i] !== key) {
-      if (rules.rules[i] === 'time') return false;
-      i++;
+    let at = i;
+    while (at < n && names[at] !== key) at++;
+    if (at === n) {
+      if (rules.nameSet.has(key)) return NOT_SHOWN; // out of table order
+      extra = true;
+      continue;
     }
-    if (i === n) return false;
+    for (; i < at; i++) if (rules.rules[i] === 'time') return NOT_SHOWN;
     const before = value[key];
-    if (before === undefined || applyRule(rules.rules[i] as CompiledRule, before) !== before) return false;
-    i++;
+    if (before === undefined || applyRule(rules.rules[at] as CompiledRule, before) !== before) return NOT_SHOWN;
+    i = at + 1;
   }
-  for (; i < n; i++) if (rules.rules[i] === 'time') return false;
-  return true;
+  for (; i < n; i++) if (rules.rules[i] === 'time') return NOT_SHOWN;
+  return extra ? UNCHANGED_BUT_EXTRA : UNCHANGED;
+}
+
+/** A plain object with `value`'s own members that are table names, in their (table) order. */
+function tableMembers(value: JsonObject, rules: CompiledRules): JsonObject {
+  const out: JsonObject = {};
+  for (const key in value) if (rules.nameSet.has(key)) out[key] = value[key] as JsonValue;
+  return out;
 }
 
 function rebuildWith(value: JsonObject, rules: CompiledRules): JsonObject {
   const { names } = rules;
   const plain = isPlainObject(value);
-  if (plain && rules.ownKeysSuffice && unchangedByRules(value, rules)) return value;
+  if (plain && rules.ownKeysSuffice) {
+    const own = checkOwnMembers(value, rules);
+    if (own === UNCHANGED) return value;
+    if (own === UNCHANGED_BUT_EXTRA) return tableMembers(value, rules);
+  }
   const keys = plain ? Object.keys(value) : undefined;
   // `value` is unchanged iff it is plain and its own keys are exactly the emitted names, in order,
   // each with an unchanged value. Until the first difference nothing is allocated.

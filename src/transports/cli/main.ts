@@ -54,6 +54,10 @@ function register(program: Command, spec: CommandSpec, state: RunState, io: CliI
   let parent = program;
   for (const part of spec.path.slice(0, -1)) {
     const existing = parent.commands.find((c) => c.name() === part);
+    // A command that is also a parent (`verify` and `verify session-chain`) must leave the options
+    // after a subcommand name to the subcommand, even where both define them; commander needs this
+    // on every ancestor, or the root hands those options to the parent.
+    for (let c: Command | null = existing ?? null; c !== null; c = c.parent) c.enablePositionalOptions();
     parent = existing ?? parent.command(part).description(`${part} commands`);
   }
   const leaf = parent.command(spec.path[spec.path.length - 1] as string).description(spec.summary);

@@ -34,6 +34,7 @@ import { verdictStatus } from './output.js';
 import { reloadEventSink } from './reload-export.js';
 import { contextFactory } from './request-context.js';
 import { artifactRetention, prepareServeArtifacts } from './serve-artifacts.js';
+import { prepareServeSessions, sessionRetention } from './serve-session.js';
 import { checkContentType, parseEvaluateRequest, readBody } from './request.js';
 import { decisionResponse, errorOut, json } from './responses.js';
 import type { Variant } from './responses.js';
@@ -116,6 +117,12 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     packRetention: limits(options.packRetention),
     hostEnv: hostRunEnv(),
   });
+  const sessions = prepareServeSessions({
+    cwd,
+    ...(options.sessionDir === undefined ? {} : { dir: options.sessionDir }),
+    retention: limits(options.sessionRetention),
+    jobRoot: options.jobRoot ?? '',
+  });
   const contextFor = contextFactory(options, {
     cwd,
     profile: options.profile ?? 'standard',
@@ -125,6 +132,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     artifactTime: uniqueTimestamps(clock),
     traceRetention,
     artifacts,
+    sessions,
     syncer,
     writer,
   });
@@ -213,7 +221,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     drain: (timeoutMs) => admission.drain(timeoutMs),
     close: async () => {
       reloader.stop();
-      const removals = [traceRetention, ...artifactRetention(artifacts)].map((cls) => cls.flushRemovals());
+      const removals = [traceRetention, ...artifactRetention(artifacts), ...sessionRetention(sessions)].map((cls) => cls.flushRemovals());
       await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close(), writer.close(), ...removals]);
     },
   };

@@ -31,6 +31,8 @@ import { badRequest } from './http-errors.js';
 import type { EvaluateRequest } from './request.js';
 import { checkArtifactRequest, writeServeArtifacts } from './serve-artifacts.js';
 import type { ServeArtifactSettings } from './serve-artifacts.js';
+import { checkSessionRequest, recordServeSession } from './serve-session.js';
+import type { ServeSessionSettings } from './serve-session.js';
 
 /** What the service hands every request; `live` is captured once per request (§5.3). */
 export interface EvaluateContext {
@@ -60,6 +62,8 @@ export interface EvaluateContext {
   readonly traceRetention: RetentionClass | undefined;
   /** `--runpack-dir` / `--pack-dir` and their retention (§5.6, `serve-artifacts.ts`) */
   readonly artifacts: ServeArtifactSettings;
+  /** `--session-dir`, its retention and the job root (§5.6 "Sessions", `serve-session.ts`) */
+  readonly sessions: ServeSessionSettings;
   /** shares directory fsyncs between concurrent trace writes */
   readonly syncer: DirectorySyncer;
   /** writes artifacts with the service's durability (ADR 0012) */
@@ -81,8 +85,7 @@ function refusePaths(req: EvaluateRequest, ctx: EvaluateContext): void {
   for (const [field, value] of fields) {
     if (value !== '' && !ctx.allowClientArtifactPaths) throw badRequest(`request.${field} is not allowed by server configuration`, 'input_path');
   }
-  // Session journals are not produced by `mcp serve` yet.
-  if (req.sessionJournal !== '') throw badRequest('request.session_journal is not supported yet', 'input_unsupported_feature');
+  checkSessionRequest(req);
   checkArtifactRequest(req, ctx.artifacts);
   if (req.tracePath !== '') assertSafeRelativePath(req.tracePath, 'trace');
 }
@@ -180,6 +183,8 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
   const tracePath = await writeTrace(decision, req, ctx);
   const artifacts = await writeServeArtifacts(decision, req, { ...ctx, write: (path, data, mode) => ctx.writer.write(path, data, mode) });
   const warnings: string[] = [...artifacts.warnings];
+  const a = ctx.artifacts;
+  warnings.push(...recordServeSession(decision, req, tracePath, { ...ctx, runpackDir: a.runpackDir, runpackRetention: a.runpackRetention, hostEnv: a.hostEnv }));
   if (decision.emergencyStopped && decision.result.reasonCodes.includes(EMERGENCY_STOP_PREEMPTED)) {
     const w = ctx.recordBlockedDispatch(decision);
     if (w !== '') warnings.push(w);

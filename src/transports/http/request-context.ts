@@ -15,6 +15,8 @@ import { DEFAULT_JOB_ROOT, readJobStopState, recordBlockedDispatch } from '../mc
 import type { EvaluateContext } from './evaluate.js';
 import { artifactRetention } from './serve-artifacts.js';
 import type { ServeArtifactSettings } from './serve-artifacts.js';
+import { sessionRetention } from './serve-session.js';
+import type { ServeSessionSettings } from './serve-session.js';
 import type { DecisionServiceOptions } from './service-types.js';
 
 export interface ContextParts {
@@ -26,6 +28,7 @@ export interface ContextParts {
   readonly artifactTime: () => Timestamp;
   readonly traceRetention: RetentionClass;
   readonly artifacts: ServeArtifactSettings;
+  readonly sessions: ServeSessionSettings;
   readonly syncer: DirectorySyncer;
   readonly writer: DurableWriter;
 }
@@ -60,9 +63,10 @@ export function contextFactory(options: DecisionServiceOptions, parts: ContextPa
     intentsOut: options.intentsOut ?? '',
     exportPaths: { log: options.exportPaths?.log ?? '', otel: options.exportPaths?.otel ?? '' },
     includeArgsInExports: options.includeArgsInExports === true,
-    retention: [...(parts.traceRetention.enabled ? [parts.traceRetention] : []), ...artifactRetention(parts.artifacts)],
+    retention: [...(parts.traceRetention.enabled ? [parts.traceRetention] : []), ...artifactRetention(parts.artifacts), ...sessionRetention(parts.sessions)],
     traceRetention: parts.traceRetention,
     artifacts: parts.artifacts,
+    sessions: parts.sessions,
     syncer: parts.syncer,
     writer: parts.writer,
   };

@@ -7,6 +7,7 @@
 import { ObjectReader, foldMemberName, isJsonObject } from '../../schema/v1/decode.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { trimSpec } from '../../schema/v1/text.js';
+import { assertRunIdUsable } from '../mcp/proxy.js';
 import { HttpError, badRequest } from './http-errors.js';
 
 export interface EvaluateRequest {
@@ -156,9 +157,22 @@ function decodeMembers(r: ObjectReader): EvaluateRequest {
 }
 
 /**
+ * A `run_id` that normalizes to nothing (§4 step 10: `///` → '') is refused before anything is
+ * evaluated or written; a blank one means "not given" (the call's or the derived run id is used).
+ * @throws HttpError 400 ``request.run_id `///` normalizes to an empty run id``
+ */
+function refuseEmptyRunId(runId: string): void {
+  try {
+    assertRunIdUsable(runId, 'request.run_id');
+  } catch (err) {
+    throw badRequest(err instanceof Error ? err.message : String(err), 'input_usage');
+  }
+}
+
+/**
  * Decodes the request body (§5.5).
  * @throws HttpError 400 `decode request: …`, `request body must contain a single JSON object`,
- *   `request.call is required`
+ *   `request.call is required`, ``request.run_id `…` normalizes to an empty run id``
  */
 export function parseEvaluateRequest(bytes: Uint8Array): EvaluateRequest {
   const raw = parseSingleObject(bytes);
@@ -177,5 +191,6 @@ export function parseEvaluateRequest(bytes: Uint8Array): EvaluateRequest {
   const hasIntent = decoded.intent !== undefined && Object.keys(decoded.intent).length > 0;
   if (hasCall && hasIntent) throw badRequest('request must contain either call or intent, not both');
   if (!hasCall && !hasIntent) throw badRequest('request.call is required');
+  refuseEmptyRunId(decoded.runId);
   return decoded;
 }

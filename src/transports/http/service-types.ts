@@ -60,6 +60,13 @@ export interface DecisionServiceOptions {
   readonly runpackRetention?: Partial<RetentionLimits>;
   /** `--pack-max-age/count` over `pack_*.zip` in the pack dir */
   readonly packRetention?: Partial<RetentionLimits>;
+  /**
+   * `--session-dir`: session journals `<dir>/<base>.journal.jsonl`, their state and chain files (§5.6
+   * "Sessions"); created at startup. Default `./gait-out/mcp-serve/sessions`.
+   */
+  readonly sessionDir?: string;
+  /** `--session-max-age/count` over `*.json`, `*.jsonl` and `*.state` in the session dir */
+  readonly sessionRetention?: Partial<RetentionLimits>;
   /** artifact durability (ADR 0012): `always` fsyncs before answering, `batched` (default) within `traceSyncIntervalMs`, `never` leaves it to the OS */
   readonly traceSync?: SyncMode;
   /** `batched`: the longest a written artifact waits for its fsync (default 100) */

@@ -9,6 +9,8 @@
  */
 import { runMcpEval } from '../../artifacts/mcp/evaluate-call.js';
 import type { McpEvalOutcome, McpEvalResult, McpEvalSettings } from '../../artifacts/mcp/evaluate-call.js';
+import { stringMember } from '../../artifacts/signed/members.js';
+import type { ErrorCode } from '../../errors/codes.js';
 import { GaitError } from '../../errors/error.js';
 import { buildDecisionEvent } from '../../exporters/decision-event.js';
 import type { DecisionEvent } from '../../exporters/types.js';
@@ -20,7 +22,7 @@ import { normalizeIntent, toIntentWire } from '../../schema/v1/intent.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { trimSpec } from '../../schema/v1/text.js';
-import { assertOAuthEvidence, decodeToolCallDetailed, effectiveContext, parseToolCall, resolveRunId } from '../../schema/v1/tool-call/index.js';
+import { assertOAuthEvidence, decodeToolCallDetailed, effectiveContext, normalizeRunId, parseToolCall, resolveRunId } from '../../schema/v1/tool-call/index.js';
 import type { AdapterName, ToolCall, ToolCallContextOverrides } from '../../schema/v1/tool-call/index.js';
 
 export const FALLBACK_CONTEXT_WARNING =
@@ -70,6 +72,32 @@ interface DecisionParts {
   readonly warnings: readonly string[];
 }
 
+/**
+ * Refuses a run id that is given (non-blank) but normalizes to nothing (§4 step 10: `///` → ''), before
+ * anything is evaluated or written: an empty run id names no run, and the runpack and pack of the
+ * decision could not be built (artifacts.md §2.4: `run_id is required`).
+ * @param field where the value came from, as the caller wrote it: `--run-id`, `request.run_id`, `call.context.run_id`
+ * @throws GaitError `code` (default `input_usage`): ``<field> `<raw>` normalizes to an empty run id``
+ * @example assertRunIdUsable('///', 'request.run_id') // throws
+ */
+export function assertRunIdUsable(raw: string, field: string, code: ErrorCode = 'input_usage'): void {
+  if (trimSpec(raw) === '' || normalizeRunId(raw) !== '') return;
+  throw new GaitError(code, `${field} \`${trimSpec(raw).replace(/\s+/g, ' ')}\` normalizes to an empty run id`, {
+    hint: 'a run id needs at least one letter, digit or `-` (other characters become `_`, leading and trailing `_` are dropped)',
+    details: { path: field },
+  });
+}
+
+/**
+ * §4 step 10 with the refusal of `assertRunIdUsable` for the value that is used: the caller's run id
+ * when non-blank (the transports check it first under their own name: `--run-id`, `request.run_id`),
+ * else the context's.
+ */
+function checkRunIds(runId: string, contextRunId: string, contextField: string, contextCode: ErrorCode): void {
+  if (trimSpec(runId) !== '') assertRunIdUsable(runId, 'run_id');
+  else assertRunIdUsable(contextRunId, contextField, contextCode);
+}
+
 /** The decision of an evaluation, timed from `startedAt` to now (§4 step 14: whole ms, never negative). */
 function toDecision(evaluated: McpEvalOutcome, parts: DecisionParts, settings: McpEvalSettings, startedAt: Timestamp): ProxyDecision {
   const decidedAt = settings.clock.now();
@@ -85,7 +113,8 @@ function toDecision(evaluated: McpEvalOutcome, parts: DecisionParts, settings: M
 
 /**
  * §4 steps 1–10 without file I/O.
- * @throws GaitError `input_tool_call` (adapter, payload, boundary and OAuth rules), `input_intent`,
+ * @throws GaitError `input_tool_call` (adapter, payload, boundary and OAuth rules, a `context.run_id`
+ *   that normalizes to nothing), `input_usage` (such a `runId`), `input_intent`,
  *   `input_unsupported_feature` (script calls), `policy_profile` (`oss-prod` with `default_verdict: allow`)
  */
 export function decideToolCall(request: ProxyRequest): ProxyDecision {
@@ -104,10 +133,11 @@ export function decideToolCall(request: ProxyRequest): ProxyDecision {
   if (request.profile === 'oss-prod' && request.compiled.policy.defaultVerdict === 'allow') {
     throw new GaitError('policy_profile', 'oss-prod profile rejects policy default_verdict=allow; use default_verdict: block or require_approval');
   }
+  checkRunIds(request.runId ?? '', call.context.runId, 'call.context.run_id', 'input_tool_call');
   const evaluated = runMcpEval({ settings: request, intent: normalizeIntent(decoded.intent), server: call.server });
   const warnings = [...evaluated.warnings];
   if (request.profile === 'standard' && decoded.fallbackContext) warnings.push(FALLBACK_CONTEXT_WARNING);
-  const runId = resolveRunId(request.runId ?? '', call.context.runId, evaluated.result.gate.decision.intentDigest);
+  const runId = resolveRunId(request.runId ?? '', call.context.runId, evaluated.result.intentDigest);
   return toDecision(evaluated, { adapter: decoded.adapter, call, runId, warnings }, request, startedAt);
 }
 
@@ -125,11 +155,13 @@ export interface IntentDecisionRequest extends McpEvalSettings {
  * Extension (`mcp serve` intent requests, §5.6): a ready intent decided as a call would be after §2
  * (gate pipeline, trust with no server identity, emergency stop, signed once), so one output builder
  * serves both request kinds. The caller applies the boundary rules (profile) first.
+ * @throws GaitError `input_usage` / `input_intent` for a run id / `context.run_id` that normalizes to nothing
  */
 export function decideIntentRequest(request: IntentDecisionRequest): ProxyDecision {
+  checkRunIds(request.runId, request.intent.context.runId, 'intent.context.run_id', 'input_intent');
   const evaluated = runMcpEval({ settings: request, intent: request.intent, server: undefined });
   const prepared = evaluated.intent;
-  const runId = resolveRunId(request.runId, prepared.context.runId, evaluated.result.gate.decision.intentDigest);
+  const runId = resolveRunId(request.runId, prepared.context.runId, evaluated.result.intentDigest);
   const call = parseToolCall('mcp', { name: prepared.toolName });
   return toDecision(evaluated, { adapter: 'mcp', call, runId, warnings: evaluated.warnings }, request, request.startedAt);
 }
@@ -160,11 +192,6 @@ export interface ProxyArtifacts {
   readonly error?: string;
 }
 
-function stringOf(record: JsonObject, key: string): string {
-  const v = record[key];
-  return typeof v === 'string' ? v : '';
-}
-
 /**
  * The §4 output object (all omit-empty except `ok` and `executed`; the proxy never executes the tool).
  * The caller drops empty members (the CLI's `omitEmpty`).
@@ -185,10 +212,10 @@ export function toProxyOutput(decision: ProxyDecision, artifacts: ProxyArtifacts
     reason_codes: [...r.reasonCodes],
     violations: [...r.violations],
     policy_digest: r.gate.decision.policyDigest,
-    policy_id: stringOf(r.trace, 'policy_id'),
-    policy_version: stringOf(r.trace, 'policy_version'),
+    policy_id: stringMember(r.trace, 'policy_id'),
+    policy_version: stringMember(r.trace, 'policy_version'),
     matched_rule_ids: r.gate.decision.matchedRule === '' ? [] : [r.gate.decision.matchedRule],
-    intent_digest: r.gate.decision.intentDigest,
+    intent_digest: r.intentDigest,
     decision_latency_ms: decision.decisionLatencyMs,
     trace_id: r.traceId,
     trace_path: artifacts.tracePath,

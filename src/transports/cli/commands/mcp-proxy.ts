@@ -19,7 +19,7 @@ import { readJobStopState, recordBlockedDispatch } from '../../mcp/job-status.js
 import { buildProxyArtifacts } from '../../mcp/proxy-runpack.js';
 import { hostRunEnv } from '../../../storage/runpack-files.js';
 import type { SigningKey } from '../../../crypto/keys.js';
-import { decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../../mcp/proxy.js';
+import { assertRunIdUsable, decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../../mcp/proxy.js';
 import type { ProxyDecision } from '../../mcp/proxy.js';
 import type { CommandContext, CommandOutcome, CommandSpec, OptionSpec } from '../command.js';
 import { optString } from '../command.js';
@@ -81,6 +81,7 @@ function readInputs(ctx: CommandContext): Inputs {
   const profile = parseProfile(optString(ctx, 'profile').trim());
   const keyMode = optString(ctx, 'keyMode').trim();
   if (profile === 'oss-prod' && keyMode !== 'prod') throw new GaitError('input_usage', 'oss-prod profile requires --key-mode prod');
+  assertRunIdUsable(optString(ctx, 'runId'), '--run-id');
   const traceOut = optString(ctx, 'traceOut').trim();
   const intentsOut = optString(ctx, 'intentsOut').trim();
   const runpackOut = optString(ctx, 'runpackOut').trim();

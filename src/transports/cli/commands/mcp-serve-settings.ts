@@ -1,6 +1,7 @@
 /**
  * The flags of `gait mcp serve` (mcp-and-export.md §5.1) checked as §5.2 says, before anything
- * listens: every problem is `input_usage` / `input_unsupported_feature` (exit 6).
+ * listens: every problem is `input_usage` / `input_unsupported_feature` (exit 6). Extension: a
+ * runpack or pack retention limit without its directory is refused, never ignored.
  */
 import { GaitError } from '../../../errors/error.js';
 import { parseProfile } from '../../../policy/profile.js';
@@ -44,6 +45,10 @@ export interface Settings {
   readonly runpackMaxCount: number;
   readonly packMaxAgeMs: number;
   readonly packMaxCount: number;
+  /** `--session-dir` as given ('' = the default, §5.1) and the session retention */
+  readonly sessionDir: string;
+  readonly sessionMaxAgeMs: number;
+  readonly sessionMaxCount: number;
   readonly traceSync: SyncMode;
   readonly traceSyncIntervalMs: number;
   readonly intentsOut: string;
@@ -109,7 +114,37 @@ function syncIntervalMs(ctx: CommandContext): number {
   return ms;
 }
 
+/**
+ * Retention limits of the classes whose directory is off by default, in the order §5.1 lists them
+ * (the max-age row, then the max-count row): a non-zero limit without its directory would be ignored.
+ */
+const NEEDS_DIR: readonly { readonly flag: string; readonly dirFlag: string; readonly ignored: (s: Settings) => boolean }[] = [
+  { flag: '--runpack-max-age', dirFlag: '--runpack-dir', ignored: (s) => s.runpackMaxAgeMs !== 0 && s.runpackDir === '' },
+  { flag: '--pack-max-age', dirFlag: '--pack-dir', ignored: (s) => s.packMaxAgeMs !== 0 && s.packDir === '' },
+  { flag: '--runpack-max-count', dirFlag: '--runpack-dir', ignored: (s) => s.runpackMaxCount !== 0 && s.runpackDir === '' },
+  { flag: '--pack-max-count', dirFlag: '--pack-dir', ignored: (s) => s.packMaxCount !== 0 && s.packDir === '' },
+];
+
+/**
+ * Refuses the first retention limit (in §5.1 order) given without its directory.
+ * @throws GaitError `input_usage` e.g. `--runpack-max-count requires --runpack-dir`
+ */
+function refuseLimitsWithoutDir(s: Settings): void {
+  const first = NEEDS_DIR.find((n) => n.ignored(s));
+  if (first !== undefined) throw new GaitError('input_usage', `${first.flag} requires ${first.dirFlag}`);
+}
+
+/**
+ * Reads and checks the flags (§5.1, §5.2).
+ * @throws GaitError `input_usage` / `input_unsupported_feature` (exit 6)
+ */
 export function readSettings(ctx: CommandContext): Settings {
+  const settings = readFlags(ctx);
+  refuseLimitsWithoutDir(settings);
+  return settings;
+}
+
+function readFlags(ctx: CommandContext): Settings {
   for (const [attr, flag, feature] of NOT_YET) {
     if (ctx.setFlags.has(attr)) throw new GaitError('input_unsupported_feature', `flag \`${flag}\` is not supported yet: ${feature}`);
   }
@@ -129,10 +164,10 @@ export function readSettings(ctx: CommandContext): Settings {
   if (intentsOut !== '') assertSafeRelativePath(intentsOut, 'intents');
   const runpackMaxCount = count(ctx, 'runpackMaxCount');
   const packMaxCount = count(ctx, 'packMaxCount');
-  count(ctx, 'sessionMaxCount');
+  const sessionMaxCount = count(ctx, 'sessionMaxCount');
   const runpackMaxAgeMs = durationMs(ctx, 'runpackMaxAge', '--runpack-max-age');
   const packMaxAgeMs = durationMs(ctx, 'packMaxAge', '--pack-max-age');
-  durationMs(ctx, 'sessionMaxAge', '--session-max-age');
+  const sessionMaxAgeMs = durationMs(ctx, 'sessionMaxAge', '--session-max-age');
   return {
     policy,
     listen,
@@ -153,6 +188,9 @@ export function readSettings(ctx: CommandContext): Settings {
     runpackMaxCount,
     packMaxAgeMs,
     packMaxCount,
+    sessionDir: optString(ctx, 'sessionDir').trim(),
+    sessionMaxAgeMs,
+    sessionMaxCount,
     traceSync: traceSyncOf(ctx),
     traceSyncIntervalMs: syncIntervalMs(ctx),
     intentsOut,

@@ -6,8 +6,6 @@
  * policy_digest, key_id}` and, at the end, `{ok, stopped, drained}`; service events (policy reloads,
  * export warnings) go to stderr.
  */
-import { resolve } from 'node:path';
-import { ensureDir } from '../../../storage/atomic-write.js';
 import { resolveSigningKey } from '../../../storage/key-store.js';
 import { createDecisionService } from '../../http/app.js';
 import type { DecisionService, ServiceLogEvent } from '../../http/app.js';
@@ -57,9 +55,7 @@ function createService(ctx: CommandContext, s: Settings): DecisionService {
   });
   for (const w of signer.warnings) ctx.io.stderr(`mcp serve: warning: ${w}\n`);
   const contextEnvelope = loadContextEnvelope(ctx);
-  // §5.2: the directories are created at startup (session journals themselves are not written yet;
-  // the trace, runpack and pack directories are created by the service).
-  ensureDir(resolve(ctx.io.cwd, optString(ctx, 'sessionDir').trim() || './gait-out/mcp-serve/sessions'));
+  // §5.2: the trace, runpack, pack and session directories are created by the service.
   const built = buildExporters(s.exports, ctx, (w) => logLine(ctx, { kind: 'export_warning', exporter: w.exporter, message: w.message }), false);
   const exporters = [built.log, built.otel, built.otlp].filter((e) => e !== undefined);
   return createDecisionService({
@@ -82,6 +78,8 @@ function createService(ctx: CommandContext, s: Settings): DecisionService {
     packDir: s.packDir,
     runpackRetention: { maxAgeMs: s.runpackMaxAgeMs, maxCount: s.runpackMaxCount },
     packRetention: { maxAgeMs: s.packMaxAgeMs, maxCount: s.packMaxCount },
+    ...(s.sessionDir === '' ? {} : { sessionDir: s.sessionDir }),
+    sessionRetention: { maxAgeMs: s.sessionMaxAgeMs, maxCount: s.sessionMaxCount },
     traceSync: s.traceSync,
     traceSyncIntervalMs: s.traceSyncIntervalMs,
     exporters,
@@ -182,14 +180,14 @@ export const mcpServeCommand: CommandSpec = {
     { flags: '--max-request-bytes <n>', description: 'request body cap (default 1048576)' },
     { flags: '--max-concurrent <n>', description: 'requests evaluated at once before 503 server busy (default 64)' },
     { flags: '--http-verdict-status <mode>', description: 'compat (200 for every verdict, default) or strict (block 403, require_approval/dry_run 409)' },
-    { flags: '--allow-client-artifact-paths', description: 'let requests name their trace_path, runpack_out and pack_out' },
+    { flags: '--allow-client-artifact-paths', description: 'let requests name their trace_path, runpack_out, pack_out and session_journal' },
     { flags: '--allowed-host <host>', description: 'accept this Host header besides loopback names (repeatable)', repeatable: true },
     { flags: '--allowed-origin <origin>', description: 'accept browser requests from this Origin, e.g. http://localhost:3000 (repeatable)', repeatable: true },
     { flags: '--policy-reload-strict', description: 'an invalid new policy makes evaluation fail (500) instead of keeping the last valid one' },
     { flags: '--trace-dir <dir>', description: 'where traces are written (default ./gait-out/mcp-serve/traces)' },
     { flags: '--runpack-dir <dir>', description: 'write a runpack per request that sets emit_runpack (default: none)' },
     { flags: '--pack-dir <dir>', description: 'write a pack per request that sets emit_pack, and for state-changing calls (default: none)' },
-    { flags: '--session-dir <dir>', description: 'session journals (default ./gait-out/mcp-serve/sessions)' },
+    { flags: '--session-dir <dir>', description: 'session journals of requests with a session id, their state and chain files (default ./gait-out/mcp-serve/sessions)' },
     ...RETENTION_OPTIONS,
     { flags: '--trace-sync <mode>', description: 'artifact durability: batched (default; fsync within --trace-sync-interval), always (fsync before answering), never (left to the OS)' },
     { flags: '--trace-sync-interval <duration>', description: 'batched: the longest a written artifact waits for its fsync (default 100ms)' },

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTraceRecord, signTrace, traceId } from '../../../../src/artifacts/trace/build.js';
+import { buildSignedTrace, buildTraceRecord, signTrace, traceId } from '../../../../src/artifacts/trace/build.js';
 import { signingKeyFromSeed } from '../../../../src/crypto/keys.js';
 import type { JsonObject } from '../../../../src/schema/v1/json-types.js';
 import type { TraceInput } from '../../../../src/artifacts/trace/types.js';
@@ -220,6 +220,28 @@ describe('signTrace over built records', () => {
     assert.equal(JSON.stringify(signed), JSON.stringify(signTrace(deepCopy(record), key)));
     assert.equal(JSON.stringify(record), before);
     assert.equal('signature' in record, false);
+  });
+
+  it('buildSignedTrace gives exactly signTrace(buildTraceRecord(…)), member order included', () => {
+    const observedAt = parseTimestamp('2026-02-05T12:00:01.5Z');
+    const cases: TraceInput[] = [
+      input(integrationIntent, { observedAt }),
+      input(integrationIntent, { verdict: 'allow', violations: [], reasonCodes: [], latencyMs: 2.5, correlationId: ' c-1 ' }),
+      input({ ...integrationIntent, tool_name: 'tool.x\ud800' }, { observedAt, producerVersion: ' ', approvalTokenRef: 'tok' }),
+    ];
+    for (const c of cases) {
+      const expected = JSON.stringify(signTrace(buildTraceRecord(c), key));
+      const signed = buildSignedTrace(c, key);
+      assert.equal(JSON.stringify(signed), expected);
+      assert.deepEqual(Object.keys(signed).slice(-1), ['signature']);
+    }
+    // Pinned from the two-pass signer as it was before `buildSignedTrace` existed.
+    assert.deepEqual(buildSignedTrace(cases[0] as TraceInput, key)['signature'], {
+      alg: 'ed25519',
+      key_id: 'b62e867fa2f33afe62d5d6b1642e1621d543307846b2a57b897e710919b76709',
+      sig: 'uqWaDqlRtz/0n1J0c0PrL7sGDE0F+6FFKWJuf94ppp7nRMuofrhRF2XOIYeu8joMkpCeliVMJa003Vp7VWq6Bw==',
+      signed_digest: '47258372f81aa838824433ffd15e8140fc4e999c006c716bad8184a150a925b4',
+    });
   });
 
   it('re-applies the member rules to a built record changed after building', () => {

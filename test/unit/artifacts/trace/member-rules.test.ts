@@ -135,6 +135,22 @@ describe('applyMemberRules', () => {
     );
   });
 
+  it('is idempotent: a result of normalizedTrace comes back as it is (what buildSignedTrace relies on)', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        let once: JsonObject;
+        try {
+          once = normalizedTrace(r);
+        } catch {
+          return;
+        }
+        assert.equal(normalizedTrace(once), once);
+        assert.equal(normalizedTrace(normalizedTrace(once)), once);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('copies non-plain objects into plain ones, as the reference does', () => {
     class Box {
       kind = 'k';

@@ -66,7 +66,8 @@ const intent = fc.record({
   delegation: fc.option(
     fc.record({
       requesterIdentity: id,
-      chain: fc.array(fc.record({ delegatorIdentity: id, delegateIdentity: id }), { maxLength: 5 }),
+      // Up to 20 links: the builder sorts up to 16 ids in place and longer lists with `sort`.
+      chain: fc.array(fc.record({ delegatorIdentity: id, delegateIdentity: id }), { maxLength: 20 }),
     }),
     { nil: undefined },
   ),

@@ -260,20 +260,20 @@ describe('a failed artifact write (§5.7)', () => {
     assert.deepEqual(listTree(f.cwd).filter((p) => p.includes('pack_') || p.endsWith('.tmp')), []);
   });
 
-  it('a runpack that cannot be built (a run id that normalizes to empty): 500 internal_failure, nothing written', async () => {
+  it('a run id that normalizes to empty is refused up front: 400 invalid_input, nothing written (was a 500 after the trace)', async () => {
     const f = fixture(DIRS);
     const r = await evaluate(f, { call: call('tool.search'), run_id: '///', emit_runpack: true, emit_pack: true });
-    assert.equal(r.status, 500);
+    assert.equal(r.status, 400);
     assert.deepEqual(r.body, {
       ok: false,
-      error: 'cannot build the runpack and pack of run ``: run_id is required',
-      error_code: 'internal_failure',
-      error_category: 'internal_failure',
-      error_reason: 'internal_failure',
+      error: 'request.run_id `///` normalizes to an empty run id',
+      error_code: 'invalid_input',
+      error_category: 'invalid_input',
+      error_reason: 'input_usage',
       retryable: false,
-      exit_code: 1,
+      exit_code: 6,
     });
-    assert.deepEqual([readdirSync(join(f.cwd, 'runpacks')), readdirSync(join(f.cwd, 'packs'))], [[], []]);
+    assert.deepEqual(listTree(f.cwd), ['policy.yaml']);
   });
 
   it('a runpack dir that is gone: 500, and the service keeps answering', async () => {

@@ -82,10 +82,10 @@ export const TRUST_SNAPSHOT_JSON = {
   entries: [{ server_id: 'fs', server_name: 'Filesystem', publisher: 'acme', source: 'npm', status: 'trusted', updated_at: '2026-02-04T00:00:00Z', score: 0.9 }],
 };
 
-const TRUST: TrustSnapshotState = { status: 'loaded', path: 'trust.json', snapshot: parseTrustSnapshot(TRUST_SNAPSHOT_JSON) };
+export const TRUST: TrustSnapshotState = { status: 'loaded', path: 'trust.json', snapshot: parseTrustSnapshot(TRUST_SNAPSHOT_JSON) };
 
 /** An envelope whose digest no intent here claims: binding it to a claiming intent fails. */
-const ENVELOPE: ContextEnvelope = parseContextEnvelope({
+export const ENVELOPE: ContextEnvelope = parseContextEnvelope({
   context_set_id: 'set-1',
   evidence_mode: 'required',
   records: [

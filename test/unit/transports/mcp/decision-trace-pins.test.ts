@@ -3,8 +3,11 @@
  * gate pipeline, MCP server trust and the emergency stop assemble one unsigned record, then one
  * Ed25519 signature. The expected traces below were computed with the earlier code, which signed
  * the gate's trace and re-signed it after trust and after the emergency stop (`signaturesBefore`);
- * the single-signature path must reproduce them byte for byte.
+ * the single-signature path must reproduce them byte for byte. One pin was changed deliberately
+ * since: the trace of an intent that cannot be prepared (`intentUnpreparedEmergencyStopped`) now
+ * binds a valid intent digest and the final outcome, and verifies; every pinned trace verifies.
  */
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyKeyOf } from '../../../../src/crypto/keys.js';
@@ -13,6 +16,7 @@ import { runGateEval } from '../../../../src/artifacts/gate/gate-eval.js';
 import { loadPolicy } from '../../../../src/api/policy.js';
 import { fixedClock } from '../../../../src/runtime/clock.js';
 import { normalizeIntent } from '../../../../src/schema/v1/intent.js';
+import { intentDigest } from '../../../../src/schema/v1/intent-digest.js';
 import { CASE_KEY, countingKey, decideCase, PLAIN_POLICY, PROXY_CASES, SERVE_CASES, serveCase, traceFacts } from './decision-cases.js';
 import type { ProxyCaseName, ServeCaseName } from './decision-cases.js';
 
@@ -22,8 +26,6 @@ interface Pinned {
   readonly violations: readonly string[];
   /** Ed25519 signatures per decision before single signing (trace, trust re-sign, stop re-sign, approval audit) */
   readonly signaturesBefore: number;
-  /** the strict-schema error `verifyTrace` reports, when the trace does not verify */
-  readonly schemaError?: string;
 }
 
 /** `gait mcp proxy` decisions (`decideToolCall`, stepping clock, producer version `0.1.0-test`). */
@@ -155,19 +157,20 @@ const SERVE_PINS: Record<ServeCaseName, Pinned> = {
     violations: ['emergency_stop_active'],
     signaturesBefore: 3,
   },
+  // Changed deliberately: this trace used to carry `intent_digest: ''` (it did not verify:
+  // `/intent_digest: must match pattern "^[a-fA-F0-9]{64}$"`) and the pre-stop outcome. It now binds
+  // the digest of the normalized intent as received and shows the emergency stop.
   intentUnpreparedEmergencyStopped: {
     trace: {
-      trace_id: '5e0540bdff8572b4c602de31',
+      trace_id: '7615f2dfb14661dd9d621d59',
       verdict: 'block',
-      signed_digest: '68b0edd0ed048d998ccc74ac62d7f9f055e413c0e08b1cb6d66ebae81e5a763c',
-      sig: 'MbW5/ClfBacxh7ilI/+ejuxjxT87HJzhpiQK5WgcpPE5SW+xOPo3F1S+qPNYlrSKX2Epywr54cWHrWHT/VgTBQ==',
-      json_sha256: '3d0d653c5f790694d8bc1ea95c7dc7d1771ab5b57942c659f542199adb734f2f',
+      signed_digest: 'edd9c5eb6c4aff1f222e7705cb3e4cfa7471ff50e76bbd0a83e560f101995888',
+      sig: 'FGZs+TaBvIVi/kKjfB9c2E9gHP8EFsM/UxYabN2N0/pN4RXRrZNC06kEcj8VeqxiSguJpbZz06wuHg/pmtlfCQ==',
+      json_sha256: '2d31839f367e434252f190a1ebe8bcebbc9bf01af89260b81620f1a91fd1ad3a',
     },
     reasonCodes: ['emergency_stop_preempted', 'fail_closed_intent_invalid', 'mcp_trust_identifier_missing'],
     violations: ['emergency_stop_active', 'intent_not_evaluable'],
     signaturesBefore: 2,
-    // Known gap, kept byte for byte here: an unprepared intent's trace has `intent_digest: ''`.
-    schemaError: 'trace schema validation failed: /intent_digest: must match pattern "^[a-fA-F0-9]{64}$"',
   },
   callTrustEmergencyStopped: {
     trace: {
@@ -224,14 +227,27 @@ describe('decision service /v1/evaluate trace (pinned)', () => {
       assert.deepEqual(body['reason_codes'], pin.reasonCodes);
       assert.deepEqual(body['violations'], pin.violations);
       const report = verifyTrace(trace, VERIFY_KEY);
-      assert.deepEqual([report.ok, report.error], pin.schemaError === undefined ? [true, ''] : [false, pin.schemaError]);
+      assert.deepEqual([report.ok, report.error, report.signatureStatus], [true, '', 'verified']);
     });
   }
 
-  it('an intent that cannot be prepared keeps the trace of the pre-stop outcome (as before)', async () => {
+  it('an intent that cannot be prepared: the trace binds the received intent, shows the stop and verifies', async () => {
     const { body, trace } = await serveCase(SERVE_CASES.intentUnpreparedEmergencyStopped);
-    assert.equal(body['verdict'], 'block');
-    assert.deepEqual(trace['violations'], ['intent_not_evaluable']);
+    // the digest of the normalized intent as received (what `policy test` reports; gate.md §A3.6)
+    const received = 'bd03c69fa268b5d6bded0f97bba3a7446475c96c5afc52693a5fd395518f0f55';
+    assert.equal(trace['intent_digest'], received);
+    assert.equal(intentDigest(normalizeIntent(SERVE_CASES.intentUnpreparedEmergencyStopped.body.intent)), received);
+    // trace_id = first 24 hex of sha256("<policy_digest>:<intent_digest>:<final verdict>") (gate.md §A1.2)
+    const id = createHash('sha256').update(`${String(trace['policy_digest'])}:${received}:block`).digest('hex').slice(0, 24);
+    assert.deepEqual([trace['trace_id'], trace['verdict'], trace['violations']], [id, 'block', ['emergency_stop_active', 'intent_not_evaluable']]);
+    assert.deepEqual(
+      [body['intent_digest'], body['run_id'], body['verdict'], body['exit_code'], body['trace_id']],
+      [received, 'run_mcp_bd03c69fa268', 'block', 3, id],
+    );
+    assert.deepEqual(verifyTrace(trace, VERIFY_KEY).checks, [
+      { name: 'schema', ok: true },
+      { name: 'signature', ok: true },
+    ]);
   });
 });
 
