@@ -230,9 +230,9 @@ function load(port: number, seconds: number, connections: number): Promise<LoadR
  * rate. Latency runs from the moment a request is issued (queueing for a socket included) to the
  * end of its response.
  */
-export function pacedLoad(port: number, seconds: number, connections: number, rate: number): Promise<LoadResult> {
+export function pacedLoad(port: number, seconds: number, connections: number, rate: number, request = SERVE_REQUEST): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const body = Buffer.from(SERVE_REQUEST);
+  const body = Buffer.from(request);
   const total = Math.round(seconds * rate);
   const intervalNs = 1e9 / rate;
   const times: number[] = [];

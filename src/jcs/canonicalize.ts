@@ -1,7 +1,7 @@
 import { GaitError } from '../errors/error.js';
 import { formatJcsNumber } from './number.js';
 import { shapeOf, sortNames } from './shapes.js';
-import { quote } from './strings.js';
+import { needsEscape, quote } from './strings.js';
 
 /** A rejected value found while walking; path segments are collected while the stack unwinds. */
 class JcsFault {
@@ -17,20 +17,40 @@ function writeString(s: string): string {
   return quote(s);
 }
 
+/**
+ * Whether `v` is a string written as itself between quotes (well-formed, nothing to escape). Such
+ * strings are appended bare, their quotes carried by the neighbouring pieces: the output is a rope
+ * that SHA-256 flattens, and fewer, longer pieces make it cheaper to build and to flatten.
+ */
+function isBareString(v: unknown): v is string {
+  return typeof v === 'string' && v.isWellFormed() && !needsEscape(v);
+}
+
 function writeArray(arr: readonly unknown[]): string {
   const n = arr.length;
   if (n === 0) return '[]';
   let out = '[';
+  // Whether the last element was a bare string whose closing quote is still to be written.
+  let open = false;
   for (let i = 0; i < n; i++) {
-    if (i > 0) out += ',';
+    const v = arr[i];
+    if (isBareString(v)) {
+      out += open ? '","' : i === 0 ? '"' : ',"';
+      out += v;
+      open = true;
+      continue;
+    }
+    if (open) out += '",';
+    else if (i > 0) out += ',';
+    open = false;
     try {
-      out += writeValue(arr[i]);
+      out += writeValue(v);
     } catch (e) {
       if (e instanceof JcsFault) e.segments.push(i);
       throw e;
     }
   }
-  return out + ']';
+  return out + (open ? '"]' : ']');
 }
 
 function writeMember(prefix: string, key: string, value: unknown): string {
@@ -48,13 +68,23 @@ function writeObject(obj: Record<string, unknown>): string {
   if (n === 0) return '{}';
   const shape = shapeOf(keys);
   if (shape !== undefined) {
-    const { sorted, prefixes } = shape;
+    // As in `writeArray`, a bare string value's quotes come with the prefixes around it.
+    const { sorted, prefixes, stringPrefixes, prefixesAfterString, stringPrefixesAfterString } = shape;
     let out = '';
+    let open = false;
     for (let i = 0; i < n; i++) {
       const key = sorted[i] as string;
-      out += writeMember(prefixes[i] as string, key, obj[key]);
+      const v = obj[key];
+      if (isBareString(v)) {
+        out += (open ? stringPrefixesAfterString[i] : stringPrefixes[i]) as string;
+        out += v;
+        open = true;
+      } else {
+        out += writeMember((open ? prefixesAfterString[i] : prefixes[i]) as string, key, v);
+        open = false;
+      }
     }
-    return out + '}';
+    return out + (open ? '"}' : '}');
   }
   // Uncached (a name with a lone surrogate, or a very large object): names are checked in order.
   sortNames(keys);

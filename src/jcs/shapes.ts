@@ -3,7 +3,8 @@
  * signed record meets the same few member-name lists (a trace, its relationship nodes, an intent)
  * on every call; sorting each list and quoting each name again was a third of the canonicalizer's
  * time. A shape is the member-name list exactly as `Object.keys` returns it, so a hit is exact; a
- * bounded cache keeps the sorted names with their ready `{"name":` / `,"name":` prefixes.
+ * bounded cache keeps the sorted names with their ready `{"name":` / `,"name":` prefixes, also in the
+ * forms that carry the quotes around string values (see `writeObject`).
  */
 import { quote } from './strings.js';
 
@@ -14,6 +15,12 @@ export interface Shape {
   readonly sorted: readonly string[];
   /** For each sorted name: `{"name":` for the first, `,"name":` for the others. */
   readonly prefixes: readonly string[];
+  /** `prefixes` with the opening quote of a string value: `,"name":"` */
+  readonly stringPrefixes: readonly string[];
+  /** `prefixes` after a string value, so with its closing quote first: `","name":` */
+  readonly prefixesAfterString: readonly string[];
+  /** both: `","name":"` */
+  readonly stringPrefixesAfterString: readonly string[];
 }
 
 const MAX_SHAPES = 512;
@@ -68,7 +75,14 @@ function addShape(keys: readonly string[], bucket: Shape[] | undefined): Shape {
   const sorted = keys.slice();
   sortNames(sorted);
   const prefixes = sorted.map((name, i) => (i === 0 ? '{' : ',') + quote(name) + ':');
-  const shape: Shape = { keys: keys.slice(), sorted, prefixes };
+  const shape: Shape = {
+    keys: keys.slice(),
+    sorted,
+    prefixes,
+    stringPrefixes: prefixes.map((p) => p + '"'),
+    prefixesAfterString: prefixes.map((p) => '"' + p),
+    stringPrefixesAfterString: prefixes.map((p) => '"' + p + '"'),
+  };
   if (shapeCount >= MAX_SHAPES) {
     shapes.clear();
     shapeCount = 0;

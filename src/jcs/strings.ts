@@ -21,6 +21,11 @@ function escapeString(s: string): string {
   return `${out}${s.slice(start)}"`;
 }
 
+/** Whether a string's JSON literal is not just the string between quotes. */
+export function needsEscape(s: string): boolean {
+  return NEEDS_ESCAPE.test(s);
+}
+
 /** The JSON literal of a well-formed string. */
 export function quote(s: string): string {
   // A regular-expression scan is cheaper than a charCodeAt loop for the 64-character hex digests

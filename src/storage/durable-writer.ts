@@ -9,6 +9,12 @@
  * - `never`: temp file and rename; syncing is left to the operating system.
  * In `batched` and `never` the write itself is synchronous: a few small system calls on the page
  * cache cost less than the thread-pool round trips of the asynchronous API.
+ *
+ * Files appended through a long-lived descriptor (held journals and JSONL exports, `held-append.ts`)
+ * use `syncAppend` after each write with the same policy: `always` fsyncs before it resolves (appends
+ * that arrive while an fsync of the descriptor runs share the next one); `batched` marks the
+ * descriptor for the next flush without closing it; `never` does nothing. `releaseAppend` runs the
+ * outstanding fsync before the owner closes the descriptor.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -35,7 +41,7 @@ export interface DurableWriterOptions {
 }
 
 export interface DurableWriterStats {
-  /** files written and not yet fsynced (`batched`) */
+  /** files written and not yet fsynced (`batched`; appended descriptors included) */
   readonly pending: number;
   /** background fsyncs that failed since start */
   readonly syncFailures: number;
@@ -45,6 +51,25 @@ interface Pending {
   readonly fd: number;
   readonly path: string;
 }
+
+/** A long-lived descriptor appended to (`syncAppend`), owned by its caller. */
+interface Appended {
+  readonly path: string;
+  /** written since the last fsync started */
+  dirty: boolean;
+  /** the file was created: its directory needs an fsync too */
+  newEntry: boolean;
+  running: Promise<void> | undefined;
+  /** the fsync that starts when `running` ends, shared by the appends that arrive meanwhile */
+  next: Promise<void> | undefined;
+}
+
+export interface SyncAppendOptions {
+  /** the append created the file (its directory entry is synced too) */
+  readonly newEntry?: boolean;
+}
+
+const noop = (): void => undefined;
 
 let tempSeq = 0;
 let tempTag: string | undefined;
@@ -84,6 +109,7 @@ export class DurableWriter {
   private open = 0;
   private readonly maxOpen: number;
   private readonly fsyncFile: (fd: number) => Promise<void>;
+  private readonly appended = new Map<number, Appended>();
 
   constructor(options: DurableWriterOptions) {
     this.mode = options.mode;
@@ -160,10 +186,11 @@ export class DurableWriter {
   }
 
   private async syncBatch(batch: readonly Pending[]): Promise<void> {
-    if (batch.length === 0) return;
+    const appends = [...this.appended].filter(([, a]) => a.dirty);
+    if (batch.length === 0 && appends.length === 0) return;
     const dirs = new Set<string>();
-    await Promise.all(
-      batch.map(async ({ fd, path }) => {
+    await Promise.all([
+      ...batch.map(async ({ fd, path }) => {
         try {
           await this.fsyncFile(fd);
         } catch (err) {
@@ -175,12 +202,93 @@ export class DurableWriter {
         }
         dirs.add(dirname(path));
       }),
-    );
+      ...appends.map(async ([fd, a]) => {
+        if (a.newEntry) dirs.add(dirname(a.path));
+        a.newEntry = false;
+        await this.syncAppendedQuietly(fd, a);
+      }),
+    ]);
     await Promise.all([...dirs].map((d) => this.syncer.sync(d)));
   }
 
+  /** The group fsync of an appended descriptor: starts now, or joins the one after the running one. */
+  private syncAppended(fd: number, a: Appended): Promise<void> {
+    if (a.running === undefined) {
+      a.dirty = false;
+      const run = this.fsyncFile(fd);
+      a.running = run;
+      const clear = (): void => {
+        if (a.running === run) a.running = undefined;
+      };
+      run.then(clear, clear);
+      return run;
+    }
+    a.next ??= a.running.then(noop, noop).then(() => {
+      a.next = undefined;
+      return this.syncAppended(fd, a);
+    });
+    return a.next;
+  }
+
+  /** As `syncAppended`, counting and reporting a failure instead of rejecting (background syncs). */
+  private async syncAppendedQuietly(fd: number, a: Appended): Promise<void> {
+    try {
+      await this.syncAppended(fd, a);
+    } catch (err) {
+      this.failures += 1;
+      this.onSyncError(a.path, describeFsError(err));
+    }
+  }
+
+  /**
+   * Applies the durability to bytes just appended to `fd` (a descriptor the caller keeps open and
+   * owns; `path` names it in errors): `always` fsyncs (and the directory, for a new file) before it
+   * resolves; `batched` marks `fd` for the next flush; `never` does nothing.
+   * @throws GaitError `storage_io` naming the path (`always`: the fsync failed)
+   */
+  async syncAppend(fd: number, path: string, options: SyncAppendOptions = {}): Promise<void> {
+    if (this.mode === 'never') return;
+    let a = this.appended.get(fd);
+    if (a === undefined) {
+      a = { path, dirty: false, newEntry: false, running: undefined, next: undefined };
+      this.appended.set(fd, a);
+    }
+    a.dirty = true;
+    if (this.mode === 'batched') {
+      if (options.newEntry === true) a.newEntry = true;
+      this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
+      return;
+    }
+    try {
+      await Promise.all([this.syncAppended(fd, a), options.newEntry === true ? this.syncer.sync(dirname(path)) : undefined]);
+    } catch (err) {
+      throw ioError(path, err);
+    }
+  }
+
+  /**
+   * Before the owner closes `fd`: fsyncs what was appended and not yet synced, waits for a running
+   * fsync, and forgets the descriptor. Never rejects (a failure is counted and reported).
+   */
+  async releaseAppend(fd: number): Promise<void> {
+    const a = this.appended.get(fd);
+    if (a === undefined) return;
+    try {
+      while (a.running !== undefined || a.next !== undefined || a.dirty) {
+        const waiting = a.next ?? a.running;
+        if (waiting !== undefined) await waiting.then(noop, noop);
+        else await this.syncAppendedQuietly(fd, a);
+      }
+      if (a.newEntry) await this.syncer.sync(dirname(a.path));
+    } finally {
+      this.appended.delete(fd);
+    }
+  }
+
   stats(): DurableWriterStats {
-    return { pending: this.pending.length, syncFailures: this.failures };
+    let dirty = 0;
+    for (const a of this.appended.values()) if (a.dirty) dirty += 1;
+    return { pending: this.pending.length + dirty, syncFailures: this.failures };
   }
 
   /** Flushes pending writes and closes the directory handles. */

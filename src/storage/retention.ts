@@ -76,7 +76,9 @@ export class RetentionClass {
   readonly name: RetentionClassName;
   readonly dir: string;
   readonly limits: RetentionLimits;
+  /** the tracked files are `files[start..]`, oldest first (an offset instead of a copy per removal) */
   private files: Tracked[] = [];
+  private start = 0;
   private totalBytes = 0;
   private lastScanMs = Number.NEGATIVE_INFINITY;
   private readonly rescanMs: number;
@@ -107,15 +109,16 @@ export class RetentionClass {
     if (!this.enabled) return;
     if (this.name === 'session') this.forget(path);
     const entry = { path, mtimeMs: this.nowMs(), size };
-    const last = this.files[this.files.length - 1];
+    const last = this.files.length > this.start ? this.files[this.files.length - 1] : undefined;
     this.files.push(entry);
-    if (last !== undefined && olderFirst(last, entry) > 0) this.files.sort(olderFirst);
+    if (last !== undefined && olderFirst(last, entry) > 0) this.replaceFiles(this.files.slice(this.start).sort(olderFirst));
     this.totalBytes += size;
   }
 
   private forget(path: string): void {
-    const i = this.files.findIndex((f) => f.path === path);
-    if (i < 0) return;
+    let i = this.files.length - 1;
+    while (i >= this.start && (this.files[i] as Tracked).path !== path) i -= 1;
+    if (i < this.start) return;
     this.totalBytes -= (this.files[i] as Tracked).size;
     this.files.splice(i, 1);
   }
@@ -136,9 +139,17 @@ export class RetentionClass {
       for (const r of await Promise.allSettled(batch)) if (r.status === 'fulfilled') found.push({ path: r.value.path, mtimeMs: r.value.st.mtimeMs, size: r.value.st.size });
     }
     const listed = new Set(found.map((f) => f.path));
-    for (const f of this.files) if (!listed.has(f.path) && f.mtimeMs >= started) found.push(f);
-    this.files = found.sort(olderFirst);
+    for (let i = this.start; i < this.files.length; i += 1) {
+      const f = this.files[i] as Tracked;
+      if (!listed.has(f.path) && f.mtimeMs >= started) found.push(f);
+    }
+    this.replaceFiles(found.sort(olderFirst));
     this.totalBytes = found.reduce((n, f) => n + f.size, 0);
+  }
+
+  private replaceFiles(files: Tracked[]): void {
+    this.files = files;
+    this.start = 0;
   }
 
   /** Picks the files to remove now, oldest first, and forgets them. */
@@ -147,7 +158,7 @@ export class RetentionClass {
     const age: Tracked[] = [];
     const count: Tracked[] = [];
     const bytes: Tracked[] = [];
-    let head = 0;
+    let head = this.start;
     const left = (): number => this.files.length - head;
     const take = (into: Tracked[]): void => {
       const f = this.files[head] as Tracked;
@@ -158,7 +169,9 @@ export class RetentionClass {
     while (maxAgeMs > 0 && left() > 0 && now - (this.files[head] as Tracked).mtimeMs > maxAgeMs) take(age);
     while (maxCount > 0 && left() > maxCount) take(count);
     while (maxBytes > 0 && left() > 0 && this.totalBytes > maxBytes) take(bytes);
-    if (head > 0) this.files = this.files.slice(head);
+    this.start = head;
+    // Compact once the removed prefix is large: amortized O(1) per removal, no copy per request.
+    if (head >= 1024 && head * 2 >= this.files.length) this.replaceFiles(this.files.slice(head));
     return { age, count, bytes };
   }
 
@@ -177,7 +190,7 @@ export class RetentionClass {
         // removed in between
       }
     }
-    this.files = found.sort(olderFirst);
+    this.replaceFiles(found.sort(olderFirst));
     this.totalBytes = found.reduce((n, f) => n + f.size, 0);
     this.lastScanMs = this.nowMs();
   }

@@ -16,6 +16,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Timestamp } from '../runtime/timestamp-type.js';
 import { ensureDir } from './atomic-write.js';
 import { appendLinesLocked, parseJsonl } from './jsonl-line.js';
+import { SECTION_6_3_LOCK } from './held-append.js';
 import { withFileLock } from './ledger/file-lock.js';
 import type { FileLockOptions } from './ledger/file-lock.js';
 import { describeFsError } from './read-input.js';
@@ -27,7 +28,7 @@ import type { JournalStamp, SessionState } from './session-state.js';
 export const JOURNAL_PARTIAL_LINE_WARNING = 'session_journal_partial_line_terminated';
 
 /** §6.3 lock timings. */
-const LOCK: FileLockOptions = { retryMs: 10, timeoutMs: 30_000, staleMs: 120_000 };
+const LOCK: FileLockOptions = SECTION_6_3_LOCK;
 
 export interface JournalCandidate {
   /** the journal path as shown (relative to `cwd` or absolute) */
@@ -117,7 +118,7 @@ function stampOf(file: string, shown: string): JournalStamp | undefined {
 }
 
 /** The journal's state: the side file when it describes the journal, else rebuilt from the journal. */
-function currentState(file: string, shown: string): SessionState | undefined {
+export function currentState(file: string, shown: string): SessionState | undefined {
   const cached = readSessionState(file);
   const stamp = stampOf(file, shown);
   if (cached !== undefined && describesJournal(cached, stamp)) return cached;
@@ -125,16 +126,55 @@ function currentState(file: string, shown: string): SessionState | undefined {
   return disk.journal === undefined || stamp === undefined ? undefined : stateOfJournal(disk.journal, stamp);
 }
 
+/** `storage_io` for a failed journal append. */
+export function journalAppendError(shown: string, err: unknown): GaitError {
+  return new GaitError('storage_io', `cannot append to session journal \`${shown}\`: ${describeFsError(err)}`, { details: { path: shown }, cause: err });
+}
+
 function appendOrFail(file: string, shown: string, text: string): ReturnType<typeof appendLinesLocked> {
   try {
     return appendLinesLocked(file, Buffer.from(text, 'utf8'));
   } catch (err) {
-    throw new GaitError('storage_io', `cannot append to session journal \`${shown}\`: ${describeFsError(err)}`, { details: { path: shown }, cause: err });
+    throw journalAppendError(shown, err);
   }
 }
 
-/** The checkpoint of `sequence`, when the interval asks for one: the emitted files and the state after it. */
-function checkpointIfDue(candidate: JournalCandidate, file: string, sequence: number, options: SessionAppendOptions): { emitted: EmittedCheckpoint; state: SessionState } | undefined {
+/** The owner of a journal when it is not the appending session and run. */
+export function foreignOwner<T extends Pick<SessionState, 'sessionId' | 'runId'>>(found: T | undefined, options: Pick<SessionAppendOptions, 'sessionId' | 'runId'>): T | undefined {
+  return found !== undefined && (found.sessionId !== options.sessionId || found.runId !== options.runId) ? found : undefined;
+}
+
+/** The next event of a journal in state `found` (undefined: a new journal): its sequence and the text to append. */
+export function nextEvent(found: SessionState | undefined, options: SessionAppendOptions): { sequence: number; text: string; now: Timestamp } {
+  const now = options.clock.now();
+  const header: SessionHeader = { sessionId: options.sessionId, runId: options.runId, createdAt: now, producerVersion: options.producerVersion, startedAt: now };
+  const sequence = (found?.lastSequence ?? 0) + 1;
+  const event = buildSessionEvent(header, sequence, now, options.producerVersion, options.event);
+  // A new journal gets its header and first event in the same write.
+  const text = `${found === undefined ? `${journalLine('header', headerToWire(header))}\n` : ''}${journalLine('event', eventToWire(event))}\n`;
+  return { sequence, text, now };
+}
+
+/** The state after appending event `sequence` to a journal in state `found`, the journal then `size` bytes. */
+export function stateAfter(found: SessionState | undefined, sequence: number, size: number, options: SessionAppendOptions): SessionState {
+  return {
+    sessionId: options.sessionId,
+    runId: options.runId,
+    eventCount: (found?.eventCount ?? 0) + 1,
+    lastSequence: sequence,
+    checkpointCount: found?.checkpointCount ?? 0,
+    lastCheckpointSequence: found?.lastCheckpointSequence ?? 0,
+    lastCheckpointDigest: found?.lastCheckpointDigest ?? '',
+    journalSizeBytes: size,
+    journalMtimeNs: '',
+  };
+}
+
+/**
+ * The checkpoint of `sequence`, when the interval asks for one: the emitted files and the state after
+ * it. The caller holds the journal's lock.
+ */
+export function checkpointIfDue(candidate: JournalCandidate, file: string, sequence: number, options: SessionAppendOptions): { emitted: EmittedCheckpoint; state: SessionState } | undefined {
   const cp = options.checkpoint;
   if (cp === undefined || cp.interval <= 0 || sequence % cp.interval !== 0) return undefined;
   const shown = candidate.path;
@@ -146,46 +186,25 @@ function checkpointIfDue(candidate: JournalCandidate, file: string, sequence: nu
   return { emitted, state };
 }
 
-/** Replaces the state with `state` stamped with the journal as it is now. */
-function saveState(file: string, shown: string, state: SessionState, options: SessionAppendOptions, now: Timestamp): WrittenFile[] {
+/**
+ * Replaces the state with `state` stamped with the journal as it is now.
+ * @returns the journal and the state file
+ */
+export function saveState(file: string, shown: string, state: SessionState, producerVersion: string, now: Timestamp): WrittenFile[] {
   const stamp = stampOf(file, shown) ?? { size: 0, mtimeNs: '' };
-  const saved = writeSessionState(file, { ...state, journalSizeBytes: stamp.size, journalMtimeNs: stamp.mtimeNs }, now, options.producerVersion);
+  const saved = writeSessionState(file, { ...state, journalSizeBytes: stamp.size, journalMtimeNs: stamp.mtimeNs }, now, producerVersion);
   return [{ path: file, size: stamp.size }, saved];
 }
 
-function appendUnderLock(candidate: JournalCandidate, file: string, options: SessionAppendOptions): SessionAppendResult {
+/** The `appended` result of an append of `sequence` to `candidate` (its session files: the journal first). */
+export function appendedResult(
+  candidate: JournalCandidate,
+  sequence: number,
+  files: readonly WrittenFile[],
+  emitted: EmittedCheckpoint | undefined,
+  terminatedPartialLine: boolean,
+): SessionAppendResult {
   const shown = candidate.path;
-  const found = currentState(file, shown);
-  if (found !== undefined && (found.sessionId !== options.sessionId || found.runId !== options.runId)) {
-    return { kind: 'foreign', journalPath: shown, ownerSessionId: found.sessionId, ownerRunId: found.runId };
-  }
-  const now = options.clock.now();
-  const header: SessionHeader = { sessionId: options.sessionId, runId: options.runId, createdAt: now, producerVersion: options.producerVersion, startedAt: now };
-  const sequence = (found?.lastSequence ?? 0) + 1;
-  const event = buildSessionEvent(header, sequence, now, options.producerVersion, options.event);
-  // A new journal gets its header and first event in the same write.
-  const text = `${found === undefined ? `${journalLine('header', headerToWire(header))}\n` : ''}${journalLine('event', eventToWire(event))}\n`;
-  const appended = appendOrFail(file, shown, text);
-  let state: SessionState = {
-    sessionId: options.sessionId,
-    runId: options.runId,
-    eventCount: (found?.eventCount ?? 0) + 1,
-    lastSequence: sequence,
-    checkpointCount: found?.checkpointCount ?? 0,
-    lastCheckpointSequence: found?.lastCheckpointSequence ?? 0,
-    lastCheckpointDigest: found?.lastCheckpointDigest ?? '',
-    journalSizeBytes: appended.size,
-    journalMtimeNs: '',
-  };
-  let emitted: EmittedCheckpoint | undefined;
-  let files: WrittenFile[];
-  try {
-    const due = checkpointIfDue(candidate, file, sequence, options);
-    if (due !== undefined) ({ emitted, state } = due);
-  } finally {
-    // INVARIANT: the state describes what was appended, also when the checkpoint failed.
-    files = saveState(file, shown, state, options, now);
-  }
   return {
     kind: 'appended',
     journalPath: shown,
@@ -193,8 +212,37 @@ function appendUnderLock(candidate: JournalCandidate, file: string, options: Ses
     checkpoint: emitted === undefined ? undefined : { runpackPath: emitted.runpackPath, chainPath: emitted.chainPath, index: emitted.record.checkpointIndex },
     sessionFiles: emitted === undefined ? files : [...files, { path: emitted.chainFile, size: emitted.chainSize }],
     runpackFile: emitted === undefined ? undefined : { path: emitted.runpackFile, size: emitted.runpackSize },
-    warnings: appended.terminatedPartialLine ? [`${JOURNAL_PARTIAL_LINE_WARNING}=${shown}`] : [],
+    warnings: terminatedPartialLine ? [`${JOURNAL_PARTIAL_LINE_WARNING}=${shown}`] : [],
   };
+}
+
+export function foreignResult(shown: string, owner: Pick<SessionState, 'sessionId' | 'runId'>): SessionAppendResult {
+  return { kind: 'foreign', journalPath: shown, ownerSessionId: owner.sessionId, ownerRunId: owner.runId };
+}
+
+function appendUnderLock(candidate: JournalCandidate, file: string, options: SessionAppendOptions): SessionAppendResult {
+  const shown = candidate.path;
+  const found = currentState(file, shown);
+  const owner = foreignOwner(found, options);
+  if (owner !== undefined) return foreignResult(shown, owner);
+  const { sequence, text, now } = nextEvent(found, options);
+  const appended = appendOrFail(file, shown, text);
+  let state = stateAfter(found, sequence, appended.size, options);
+  let emitted: EmittedCheckpoint | undefined;
+  let files: WrittenFile[];
+  try {
+    const due = checkpointIfDue(candidate, file, sequence, options);
+    if (due !== undefined) ({ emitted, state } = due);
+  } finally {
+    // INVARIANT: the state describes what was appended, also when the checkpoint failed.
+    files = saveState(file, shown, state, options.producerVersion, now);
+  }
+  return appendedResult(candidate, sequence, files, emitted, appended.terminatedPartialLine);
+}
+
+/** §5.6 / artifacts.md §2.12: a session event needs both ids (a header without them could never be read back). */
+export function assertSessionIds(options: Pick<SessionAppendOptions, 'sessionId' | 'runId'>): void {
+  if (options.sessionId.trim() === '' || options.runId.trim() === '') throw new GaitError('internal_failure', 'a session event needs a session id and a run id');
 }
 
 /**
@@ -208,7 +256,7 @@ function appendUnderLock(candidate: JournalCandidate, file: string, options: Ses
  */
 export function appendSessionEvent(options: SessionAppendOptions): SessionAppendResult {
   // A header without both ids could never be read back (journal.ts), so none is written.
-  if (options.sessionId.trim() === '' || options.runId.trim() === '') throw new GaitError('internal_failure', 'a session event needs a session id and a run id');
+  assertSessionIds(options);
   let foreign: SessionAppendResult | undefined;
   for (const candidate of options.journals) {
     const file = resolve(options.cwd, candidate.path);

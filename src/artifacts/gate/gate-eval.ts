@@ -24,7 +24,7 @@ import { argsDigest } from '../../schema/v1/intent-digest.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
-import { buildTraceRecord, signTrace, traceId as traceIdOf } from '../trace/build.js';
+import { buildSignedTrace, traceId as traceIdOf } from '../trace/build.js';
 import type { TraceInput } from '../trace/types.js';
 import { sortedUnion } from './sorted.js';
 
@@ -149,7 +149,7 @@ export function runGateEvalUnsigned(compiled: CompiledPolicy, intent: Intent, op
  */
 export function runGateEval(compiled: CompiledPolicy, intent: Intent, options: GateEvalOptions): GateEvalResult {
   const { decision, verdict, reasonCodes, violations, approval, traceInput } = runGateEvalUnsigned(compiled, intent, options);
-  const trace = signTrace(buildTraceRecord(traceInput), options.signingKey);
+  const trace = buildSignedTrace(traceInput, options.signingKey);
   const traceId = String(trace['trace_id']);
   let presented = { verdict, reasonCodes, violations };
   let simulated: SimulatedView | undefined;

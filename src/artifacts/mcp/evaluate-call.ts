@@ -24,7 +24,8 @@ import type { JsonObject } from '../../schema/v1/json-types.js';
 import { runGateEvalUnsigned } from '../gate/gate-eval.js';
 import type { UnsignedGateEval, UnsignedGateEvalOptions } from '../gate/gate-eval.js';
 import { signedDigestOf } from '../signed/members.js';
-import { buildTraceRecord, signTrace } from '../trace/build.js';
+import { buildSignedTrace, buildTraceRecord, signTrace } from '../trace/build.js';
+import type { TraceInput } from '../trace/types.js';
 import { applyEmergencyStop } from './emergency-stop.js';
 import type { JobStopState } from './emergency-stop.js';
 
@@ -113,8 +114,13 @@ function trustStep(input: McpEvalInput, gate: UnsignedGateEval, prepared: Intent
  */
 function signedTrace(gate: UnsignedGateEval, digest: string, final: TrustableOutcome, trust: McpTrustDecision | undefined, key: SigningKey): JsonObject {
   const { verdict, violations, reasonCodes } = final;
-  const record = buildTraceRecord({ ...gate.traceInput, intentDigest: digest, verdict, violations, reasonCodes });
-  return signTrace(trust === undefined ? record : { ...record, mcp_trust: toMcpTrustRecord(trust) }, key);
+  const input: TraceInput = Object.assign({}, gate.traceInput, { intentDigest: digest, verdict, violations, reasonCodes });
+  // Without trust the record is signed as built (one member-rule pass); `mcp_trust` is added to the
+  // built record, so that record goes through signTrace's rules again.
+  if (trust === undefined) return buildSignedTrace(input, key);
+  const record = buildTraceRecord(input);
+  record['mcp_trust'] = toMcpTrustRecord(trust);
+  return signTrace(record, key);
 }
 
 /**

@@ -1,5 +1,8 @@
 /**
- * A cross-process exclusive lock file, synchronous (the gate pipeline is synchronous).
+ * A cross-process exclusive lock file: synchronous for the gate pipeline (`withFileLock`), and
+ * asynchronous for long-running services (`acquireFileLock`: the waits between attempts are timers,
+ * never a blocked event loop; the lock is held until released and its mtime can be refreshed so a
+ * long hold never looks stale).
  *
  * Acquire: `open(lock, O_CREAT | O_EXCL)` with `{"pid":…,"created_at":…}` as content, retried every
  * 15 ms for up to 3 s. A lock whose mtime is older than 15 s is stale (its holder died): it is renamed
@@ -8,7 +11,7 @@
  * Residual risk: a holder that stalls longer than the stale age loses its lock to another process.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { GaitError } from '../../errors/index.js';
 import { describeFsError } from '../read-input.js';
 import { sleepSync } from './sleep-sync.js';
@@ -25,6 +28,8 @@ export interface FileLockOptions {
 interface Held {
   readonly dev: number;
   readonly ino: number;
+  /** what the lock file holds (pid, creation time) */
+  readonly content: string;
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -50,8 +55,9 @@ function tryCreate(lockPath: string): Held | undefined {
   }
   try {
     const st = fstatSync(fd);
-    writeSync(fd, `${JSON.stringify({ pid: process.pid, created_at: new Date().toISOString() })}\n`);
-    return { dev: st.dev, ino: st.ino };
+    const content = `${JSON.stringify({ pid: process.pid, created_at: new Date().toISOString() })}\n`;
+    writeSync(fd, content);
+    return { dev: st.dev, ino: st.ino, content };
   } catch (err) {
     removeQuietly(lockPath);
     throw err;
@@ -96,10 +102,22 @@ function holderOf(lockPath: string): string {
   }
 }
 
-function acquire(lockPath: string, options: FileLockOptions): Held {
-  const retryMs = options.retryMs ?? 15;
-  const deadline = Date.now() + (options.timeoutMs ?? 3000);
-  const staleMs = options.staleMs ?? 15_000;
+interface Attempt {
+  readonly retryMs: number;
+  readonly deadline: number;
+  readonly staleMs: number;
+}
+
+function attemptOf(options: FileLockOptions): Attempt {
+  return { retryMs: options.retryMs ?? 15, deadline: Date.now() + (options.timeoutMs ?? 3000), staleMs: options.staleMs ?? 15_000 };
+}
+
+/**
+ * One round of acquiring: create the lock, else break it when stale and create it again.
+ * @returns the lock, or undefined to wait `retryMs` and try again
+ * @throws GaitError `storage_io` (the lock cannot be created), `storage_contention` (past the deadline)
+ */
+function attemptOnce(lockPath: string, a: Attempt): Held | undefined {
   for (;;) {
     let held: Held | undefined;
     try {
@@ -111,14 +129,23 @@ function acquire(lockPath: string, options: FileLockOptions): Held {
       });
     }
     if (held !== undefined) return held;
-    if (breakIfStale(lockPath, staleMs)) continue;
-    if (Date.now() >= deadline) {
+    if (breakIfStale(lockPath, a.staleMs)) continue;
+    if (Date.now() >= a.deadline) {
       throw new GaitError('storage_contention', `cannot lock \`${lockPath}\`: lock is busy${holderOf(lockPath)}`, {
         hint: `retry; if no gait process is running, remove \`${lockPath}\``,
         details: { path: lockPath },
       });
     }
-    sleepSync(retryMs);
+    return undefined;
+  }
+}
+
+function acquire(lockPath: string, options: FileLockOptions): Held {
+  const a = attemptOf(options);
+  for (;;) {
+    const held = attemptOnce(lockPath, a);
+    if (held !== undefined) return held;
+    sleepSync(a.retryMs);
   }
 }
 
@@ -143,4 +170,65 @@ export function withFileLock<T>(lockPath: string, fn: () => T, options: FileLock
   } finally {
     release(lockPath, held);
   }
+}
+
+/** A lock held by `acquireFileLock` until `release()`. */
+export interface HeldFileLock {
+  readonly path: string;
+  /**
+   * Sets the lock file's mtime to now, so a long hold never looks stale to other processes.
+   * @returns false when the lock file is no longer ours (removed, or broken as stale and re-created)
+   */
+  refresh(): boolean;
+  /** Removes the lock file while it is still ours; idempotent. */
+  release(): void;
+}
+
+/** Same inode and content: a lock re-created by another process on a reused inode is not ours. */
+function isOurs(lockPath: string, held: Held): boolean {
+  try {
+    const st = lstatSync(lockPath);
+    return st.ino === held.ino && st.dev === held.dev && readFileSync(lockPath, 'utf8') === held.content;
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/**
+ * Acquires the exclusive lock file `lockPath` (its directory must exist) with the protocol of
+ * `withFileLock`, waiting between attempts with timers, so the event loop keeps serving.
+ * @throws GaitError `storage_contention` when the lock stays busy past the timeout, `storage_io`
+ *   when the lock file cannot be created
+ */
+export async function acquireFileLock(lockPath: string, options: FileLockOptions = {}): Promise<HeldFileLock> {
+  const a = attemptOf(options);
+  let held = attemptOnce(lockPath, a);
+  while (held === undefined) {
+    await delay(a.retryMs);
+    held = attemptOnce(lockPath, a);
+  }
+  const ours = held;
+  let released = false;
+  return {
+    path: lockPath,
+    refresh: () => {
+      if (released || !isOurs(lockPath, ours)) return false;
+      try {
+        const now = new Date();
+        utimesSync(lockPath, now, now);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    release: () => {
+      if (released) return;
+      released = true;
+      if (isOurs(lockPath, ours)) removeQuietly(lockPath);
+    },
+  };
 }

@@ -34,7 +34,7 @@ import { verdictStatus } from './output.js';
 import { reloadEventSink } from './reload-export.js';
 import { contextFactory } from './request-context.js';
 import { artifactRetention, prepareServeArtifacts } from './serve-artifacts.js';
-import { prepareServeSessions, sessionRetention } from './serve-session.js';
+import { closeServeSessions, prepareServeSessions, sessionRetention } from './serve-session.js';
 import { checkContentType, parseEvaluateRequest, readBody } from './request.js';
 import { decisionResponse, errorOut, json } from './responses.js';
 import type { Variant } from './responses.js';
@@ -122,6 +122,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     ...(options.sessionDir === undefined ? {} : { dir: options.sessionDir }),
     retention: limits(options.sessionRetention),
     jobRoot: options.jobRoot ?? '',
+    writer,
   });
   const contextFor = contextFactory(options, {
     cwd,
@@ -221,6 +222,8 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     drain: (timeoutMs) => admission.drain(timeoutMs),
     close: async () => {
       reloader.stop();
+      // Held journals flush and release before the writer closes (their fsyncs go through it).
+      await closeServeSessions(sessions);
       const removals = [traceRetention, ...artifactRetention(artifacts), ...sessionRetention(sessions)].map((cls) => cls.flushRemovals());
       await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close(), writer.close(), ...removals]);
     },

@@ -184,7 +184,7 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
   const artifacts = await writeServeArtifacts(decision, req, { ...ctx, write: (path, data, mode) => ctx.writer.write(path, data, mode) });
   const warnings: string[] = [...artifacts.warnings];
   const a = ctx.artifacts;
-  warnings.push(...recordServeSession(decision, req, tracePath, { ...ctx, runpackDir: a.runpackDir, runpackRetention: a.runpackRetention, hostEnv: a.hostEnv }));
+  warnings.push(...(await recordServeSession(decision, req, tracePath, { ...ctx, runpackDir: a.runpackDir, runpackRetention: a.runpackRetention, hostEnv: a.hostEnv })));
   if (decision.emergencyStopped && decision.result.reasonCodes.includes(EMERGENCY_STOP_PREEMPTED)) {
     const w = ctx.recordBlockedDispatch(decision);
     if (w !== '') warnings.push(w);

@@ -8,8 +8,12 @@
  * also emits the signed checkpoint `<runpack-dir>/<base>_cp_<sequence>.zip` and the chain file
  * (warning `session_checkpoint=<path> chain=<path>`). A journal, checkpoint or chain that cannot be
  * written fails the request (500, §5.7).
+ *
+ * The service appends through held journals (`storage/session-journals.ts`, ADR 0012 "Journals and
+ * exports"): a journal's lock is taken once and kept while its session is busy, so an append costs one
+ * write plus the trace durability (`--trace-sync`), and `close()` releases every journal.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { journalFileName, sessionFileBase } from '../../artifacts/session/names.js';
 import type { SessionEventInput } from '../../artifacts/session/types.js';
 import type { RunEnv } from '../../artifacts/runpack/types.js';
@@ -19,11 +23,13 @@ import type { Clock } from '../../runtime/clock.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { trimSpec } from '../../schema/v1/text.js';
 import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js';
+import type { DurableWriter } from '../../storage/durable-writer.js';
 import { RetentionClass } from '../../storage/retention.js';
 import type { RetentionLimits } from '../../storage/retention.js';
 import { readSafetyInvariants } from '../../storage/session-job-state.js';
-import { appendSessionEvent } from '../../storage/session-journal.js';
 import type { JournalCandidate } from '../../storage/session-journal.js';
+import { SessionJournals } from '../../storage/session-journals.js';
+import type { SessionJournalsOptions } from '../../storage/session-journals.js';
 import { toProxyOutput } from '../mcp/proxy.js';
 import type { ProxyDecision } from '../mcp/proxy.js';
 import { badRequest } from './http-errors.js';
@@ -39,6 +45,8 @@ export interface ServeSessionSettings {
   readonly retention: RetentionClass | undefined;
   /** `--job-root`, for the job safety invariants of §2.12 */
   readonly jobRoot: string;
+  /** the held journals; `closeServeSessions` releases them */
+  readonly journals: SessionJournals;
 }
 
 export interface ServeSessionOptions {
@@ -47,6 +55,10 @@ export interface ServeSessionOptions {
   readonly dir?: string;
   readonly retention: RetentionLimits;
   readonly jobRoot: string;
+  /** the service's artifact writer: journals use its durability */
+  readonly writer: DurableWriter;
+  /** hold timings (tests; defaults in `storage/held-append.ts`) */
+  readonly hold?: Pick<SessionJournalsOptions, 'lock' | 'idleMs' | 'refreshMs' | 'maxHoldMs'>;
 }
 
 /**
@@ -59,7 +71,20 @@ export function prepareServeSessions(options: ServeSessionOptions): ServeSession
   ensureDir(full);
   const retention = new RetentionClass('session', full, options.retention);
   if (retention.enabled) retention.prime();
-  return { dir, retention: retention.enabled ? retention : undefined, jobRoot: options.jobRoot };
+  const journals = new SessionJournals({
+    writer: options.writer,
+    ...options.hold,
+    // A state file written when a hold ends belongs to the session class when it is in the session directory.
+    onStateWritten: (f) => {
+      if (retention.enabled && dirname(f.path) === full) retention.noteWritten(f.path, f.size);
+    },
+  });
+  return { dir, retention: retention.enabled ? retention : undefined, jobRoot: options.jobRoot, journals };
+}
+
+/** Releases the held journals (state files written, fsyncs done, locks removed); never rejects. */
+export function closeServeSessions(settings: ServeSessionSettings): Promise<void> {
+  return settings.journals.close();
 }
 
 /** The session retention class, when a limit is set (applied after each request with the others). */
@@ -140,11 +165,11 @@ function candidates(req: EvaluateRequest, sessionId: string, runId: string, dir:
  * @throws HttpError 400 (a client journal of another session or run); GaitError `storage_io` (write
  *   failures, an existing checkpoint file, journals of other runs), `storage_contention`, `internal_failure`
  */
-export function recordServeSession(decision: ProxyDecision, req: EvaluateRequest, tracePath: string, ctx: SessionWriteContext): string[] {
+export async function recordServeSession(decision: ProxyDecision, req: EvaluateRequest, tracePath: string, ctx: SessionWriteContext): Promise<string[]> {
   const sessionId = trimSpec(req.sessionId) !== '' ? trimSpec(req.sessionId) : trimSpec(decision.intent.context.sessionId);
   if (sessionId === '') return [];
   const checkpointDue = req.checkpointInterval > 0;
-  const result = appendSessionEvent({
+  const result = await ctx.sessions.journals.append({
     cwd: ctx.cwd,
     sessionId,
     runId: decision.runId,

@@ -107,14 +107,27 @@ describe('session journals', () => {
     assert.deepEqual(sessionWarnings(back), ['session_journal=sessions/sess.journal.jsonl sequence=2']);
   });
 
-  it('gives many requests in flight at once the sequences 1..n, no gap, no repeat', async () => {
-    const f = fixture({ sessionDir: 'sessions', maxConcurrent: 64 });
-    const n = 40;
+  it('gives 200 requests in flight at once the sequences 1..200, no gap, no repeat', async () => {
+    const f = fixture({ sessionDir: 'sessions', maxConcurrent: 256 });
+    const n = 200;
     const bodies = await Promise.all(Array.from({ length: n }, (_, i) => evaluate(f, { call: { name: 'tool.search', args: { i } }, session_id: 'busy', run_id: 'r' })));
     const fromWarnings = bodies.map((b) => Number(/sequence=(\d+)$/.exec(sessionWarnings(b)[0] ?? '')?.[1])).sort((a, b) => a - b);
     assert.deepEqual(fromWarnings, Array.from({ length: n }, (_, i) => i + 1));
     const events = records(f, 'sessions/busy.journal.jsonl').slice(1).map((r) => (r['event'] as Record<string, unknown>)['sequence']);
     assert.deepEqual(events, Array.from({ length: n }, (_, i) => i + 1));
+  });
+
+  it('batched: the event is in the journal when the response arrives; the lock is held until close', async () => {
+    const f = fixture({ sessionDir: 'sessions', traceSync: 'batched', traceSyncIntervalMs: 60_000 });
+    const body = await evaluate(f, { ...callBody('tool.search'), session_id: 'seen', run_id: 'r' });
+    assert.deepEqual(sessionWarnings(body), ['session_journal=sessions/seen.journal.jsonl sequence=1']);
+    const events = records(f, 'sessions/seen.journal.jsonl').slice(1).map((r) => (r['event'] as Record<string, unknown>)['trace_id']);
+    assert.deepEqual(events, [body['trace_id']]);
+    assert.equal(existsSync(join(f.cwd, 'sessions/seen.journal.jsonl.lock')), true);
+    await f.service.close();
+    assert.equal(existsSync(join(f.cwd, 'sessions/seen.journal.jsonl.lock')), false);
+    const state = JSON.parse(readFileSync(join(f.cwd, 'sessions/seen.journal.jsonl.state.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual([state['last_sequence'], state['next_sequence']], [1, 2]);
   });
 });
 
@@ -200,13 +213,19 @@ describe('client session journals and session retention', () => {
     assert.equal((await jsonOf(foreign))['error'], 'request.session_journal `mine/s1.jsonl` belongs to session `s1` run `run_a`');
   });
 
-  it('applies --session-max-count over the session directory and warns', async () => {
-    const f = fixture({ sessionDir: 'sessions', sessionRetention: { maxCount: 2 } });
+  it('applies --session-max-count over the session directory and warns; a removed journal starts again at sequence 1', async () => {
+    const f = fixture({ sessionDir: 'sessions', sessionRetention: { maxCount: 1 } });
     const a = await evaluate(f, { ...callBody('tool.search'), session_id: 'a' });
     assert.equal(a['warnings'] instanceof Array && (a['warnings'] as string[]).some((w) => w.startsWith('retention_session')), false);
     const again = await evaluate(f, { ...callBody('tool.search'), session_id: 'a' });
     assert.equal((again['warnings'] as string[]).some((w) => w.startsWith('retention_session')), false, 'a journal appended again is one file, not two');
     const b = await evaluate(f, { ...callBody('tool.search'), session_id: 'b' });
-    assert.ok((b['warnings'] as string[]).includes('retention_session_removed_age=0 removed_count=2'), JSON.stringify(b['warnings']));
+    assert.ok((b['warnings'] as string[]).includes('retention_session_removed_age=0 removed_count=1'), JSON.stringify(b['warnings']));
+    // Removals run in the background; the held journal of `a` is then gone from its path.
+    for (let i = 0; i < 400 && existsSync(join(f.cwd, 'sessions/a.journal.jsonl')); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(existsSync(join(f.cwd, 'sessions/a.journal.jsonl')), false);
+    const restarted = await evaluate(f, { ...callBody('tool.search'), session_id: 'a' });
+    assert.deepEqual(sessionWarnings(restarted), ['session_journal=sessions/a.journal.jsonl sequence=1']);
+    assert.equal(records(f, 'sessions/a.journal.jsonl').length, 2, 'a new journal: header and the event');
   });
 });

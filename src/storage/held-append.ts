@@ -1,0 +1,386 @@
+/**
+ * Held appenders: the §6.3 append discipline (mcp-and-export.md; lock `<file>.lock`, one write per
+ * line set, torn last line terminated, 0600, never truncated) for a long-running service, at the cost
+ * of one write per append instead of a lock, an open and an fsync (docs/adr/0012).
+ *
+ * Per file, the service takes the lock once (asynchronously: the waits are timers) and keeps it while
+ * appends keep coming: the file stays open (O_APPEND), the torn-last-line check runs once when the
+ * lock is taken, and each append is one write plus the durability of the service's `DurableWriter`
+ * (`syncAppend`). The lock file's mtime is refreshed while held, so other processes never judge it
+ * stale. The hold ends after `idleMs` without appends, after `maxHoldMs` (the lock is then offered to
+ * waiting processes for a moment before it is taken again), when the file was moved or removed at
+ * its path, when the lock was lost, after a failed append, and at `close()`. Ending a hold runs the
+ * owner's `closing` hook under the lock (only after a normal end), then the outstanding fsync, then
+ * closes the file and removes the lock.
+ *
+ * Calls of one file run one at a time in call order (a promise chain), so an owner's in-memory state
+ * (a journal's next sequence) is consistent without locking per append.
+ */
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { GaitError } from '../errors/index.js';
+import { ensureDir } from './atomic-write.js';
+import type { DurableWriter } from './durable-writer.js';
+import { acquireFileLock } from './ledger/file-lock.js';
+import type { FileLockOptions, HeldFileLock } from './ledger/file-lock.js';
+
+/** The file operations of a held appender, as a port so tests can inject faults (a full disk). */
+export interface HeldAppendFs {
+  openSync(path: string, flags: string, mode?: number): number;
+  closeSync(fd: number): void;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  fchmodSync(fd: number, mode: number): void;
+  existsSync(path: string): boolean;
+}
+
+/** §6.3 lock timings: retry every 10 ms, give up after 30 s, stale after 2 min. */
+export const SECTION_6_3_LOCK: FileLockOptions = { retryMs: 10, timeoutMs: 30_000, staleMs: 120_000 };
+export const DEFAULT_IDLE_MS = 1000;
+export const DEFAULT_REFRESH_MS = 10_000;
+export const DEFAULT_MAX_HOLD_MS = 10_000;
+
+/** The open file of a hold, as the owner's functions see it. */
+export interface HeldFile {
+  /** absolute */
+  readonly path: string;
+  /** the file size after the last append */
+  readonly size: number;
+  /** appends made in this hold */
+  readonly appends: number;
+  /**
+   * Appends `bytes` (complete lines, each ending in `\n`) in one write.
+   * @returns whether a torn last line found when the lock was taken was terminated first (true once per hold)
+   * @throws the file system's error; the hold then ends without the `closing` hook
+   */
+  append(bytes: Uint8Array): boolean;
+  /** Re-reads the size after another descriptor appended under this hold (a checkpoint). */
+  resize(): void;
+  /** Ends the hold after this call (e.g. the file belongs to someone else). */
+  releaseAfter(): void;
+}
+
+export interface HoldHooks<S> {
+  /** runs when a hold starts, under the lock, after the torn-line check; its result is the hold's state */
+  readonly opened: (file: HeldFile) => S;
+  /** runs when a hold ends normally (idle, max hold, close), under the lock, before the final fsync */
+  readonly closing?: (file: HeldFile, state: S) => void;
+}
+
+export interface HeldAppendOptions<S> {
+  readonly writer: DurableWriter;
+  readonly hooks: HoldHooks<S>;
+  /** default §6.3 */
+  readonly lock?: FileLockOptions;
+  /** end the hold after this long without appends (default 1 s) */
+  readonly idleMs?: number;
+  /** refresh the lock file's mtime at least this often (default 10 s; keep it below the stale age) */
+  readonly refreshMs?: number;
+  /** end and re-take the hold after this long, so other processes get a turn (default 10 s) */
+  readonly maxHoldMs?: number;
+  /** turns a file system error of opening the file into the owner's error */
+  readonly ioError?: (err: unknown) => Error;
+  /** a `closing` hook failed (it writes caches only: the hold still ends) */
+  readonly onHookError?: (err: unknown) => void;
+  readonly fs?: HeldAppendFs;
+}
+
+interface Hold<S> {
+  readonly fd: number;
+  readonly dev: number;
+  readonly ino: number;
+  readonly lock: HeldFileLock;
+  readonly file: FileView;
+  state: S;
+  readonly acquiredAt: number;
+  lastUse: number;
+  refreshedAt: number;
+  /** the lock file was found not ours at a refresh */
+  lost: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const NEWLINE = new Uint8Array([0x0a]);
+const noop = (): void => undefined;
+
+function writeAll(f: HeldAppendFs, fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += f.writeSync(fd, bytes, off, bytes.length - off);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** The `HeldFile` of one hold. */
+class FileView implements HeldFile {
+  size: number;
+  appends = 0;
+  release = false;
+  /** the torn line terminated at the start of the hold, not yet reported */
+  tornPending = false;
+  /** the hold created the file: the first fsync also syncs the directory */
+  newEntry: boolean;
+
+  constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly f: HeldAppendFs,
+    size: number,
+    created: boolean,
+  ) {
+    this.size = size;
+    this.newEntry = created;
+  }
+
+  append(bytes: Uint8Array): boolean {
+    writeAll(this.f, this.fd, bytes);
+    this.size += bytes.length;
+    this.appends += 1;
+    const torn = this.tornPending;
+    this.tornPending = false;
+    return torn;
+  }
+
+  resize(): void {
+    this.size = fs.fstatSync(this.fd).size;
+  }
+
+  releaseAfter(): void {
+    this.release = true;
+  }
+}
+
+/** One file appended to by a service. */
+export class HeldAppender<S> {
+  private hold: Hold<S> | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private closed = false;
+  private ending = 0;
+  private readonly f: HeldAppendFs;
+  private readonly idleMs: number;
+  private readonly refreshMs: number;
+  private readonly maxHoldMs: number;
+  private readonly lock: FileLockOptions;
+
+  constructor(
+    readonly path: string,
+    private readonly options: HeldAppendOptions<S>,
+    private readonly onIdle: () => void = noop,
+  ) {
+    this.f = options.fs ?? fs;
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
+    this.maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+    this.lock = options.lock ?? SECTION_6_3_LOCK;
+  }
+
+  /** Whether the lock is held now (also while a hold is ending). */
+  get held(): boolean {
+    return this.hold !== undefined || this.ending > 0;
+  }
+
+  /**
+   * Runs `fn` with the lock held and the file open, after every earlier call of this file, then
+   * applies the writer's durability to what it appended (`always`: resolves after the fsync).
+   * @throws GaitError `storage_contention` (the lock stays busy for the timeout), `storage_io`;
+   *   whatever `fn` throws (the hold then ends: the next call takes the lock and reads the file again)
+   */
+  async run<T>(fn: (file: HeldFile, state: S) => T): Promise<T> {
+    const { value, sync } = await this.enqueue(() => this.exclusive(fn));
+    if (sync !== undefined) await sync;
+    return value;
+  }
+
+  /** Ends the hold after the calls already made; later calls fail. Never rejects. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.enqueue(() => this.endHold(true)).catch(noop);
+  }
+
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    this.queued += 1;
+    const turn = this.tail.then(step);
+    this.tail = turn.then(noop, noop).then(() => {
+      this.queued -= 1;
+      if (this.queued === 0 && this.hold === undefined) this.onIdle();
+    });
+    return turn;
+  }
+
+  private async exclusive<T>(fn: (file: HeldFile, state: S) => T): Promise<{ value: T; sync: Promise<void> | undefined }> {
+    if (this.closed) throw new GaitError('internal_failure', `appender of \`${this.path}\` is closed`);
+    const hold = await this.ensureHeld();
+    const file = hold.file;
+    const before = file.appends;
+    let value: T | undefined;
+    let failure: { readonly err: unknown } | undefined;
+    try {
+      value = fn(file, hold.state);
+    } catch (err) {
+      failure = { err };
+    }
+    hold.lastUse = Date.now();
+    let sync: Promise<void> | undefined;
+    if (file.appends > before) {
+      sync = this.options.writer.syncAppend(hold.fd, this.path, { newEntry: file.newEntry });
+      file.newEntry = false;
+      sync.catch(noop); // awaited by `run`; never an unhandled rejection in between
+    }
+    if (failure !== undefined) {
+      // What was appended before the failure stays in the file and gets its fsync; the in-memory
+      // state is not trusted any more, so the hold ends without the `closing` hook.
+      await sync?.catch(noop);
+      await this.endHold(false);
+      throw failure.err;
+    }
+    if (file.release) await this.endHold(true);
+    return { value: value as T, sync };
+  }
+
+  /** The current hold, ended first when it is no longer valid or too old; else a new one. */
+  private async ensureHeld(): Promise<Hold<S>> {
+    const h = this.hold;
+    if (h !== undefined) {
+      if (h.lost || !this.atPath(h)) {
+        await this.endHold(false);
+      } else if (Date.now() - h.acquiredAt >= this.maxHoldMs) {
+        await this.endHold(true);
+        // Other processes retry every `retryMs`: leave them a few attempts to take the lock.
+        await delay(3 * (this.lock.retryMs ?? 10));
+      } else {
+        return h;
+      }
+    }
+    const fresh = await this.acquire();
+    this.hold = fresh;
+    this.arm(fresh);
+    return fresh;
+  }
+
+  /** Whether the path still names the file this hold has open (not moved away or removed). */
+  private atPath(h: Hold<S>): boolean {
+    const st = fs.statSync(this.path, { throwIfNoEntry: false });
+    return st !== undefined && st.ino === h.ino && st.dev === h.dev;
+  }
+
+  private async acquire(): Promise<Hold<S>> {
+    ensureDir(dirname(this.path));
+    const lock = await acquireFileLock(`${this.path}.lock`, this.lock);
+    let fd: number | undefined;
+    try {
+      const created = !this.f.existsSync(this.path);
+      fd = this.f.openSync(this.path, 'a+', 0o600);
+      // fchmod on create so the umask cannot change the mode
+      if (created) this.f.fchmodSync(fd, 0o600);
+      const st = fs.fstatSync(fd);
+      const file = new FileView(this.path, fd, this.f, st.size, created);
+      if (st.size > 0 && !this.lastByteIsNewline(fd, st.size)) {
+        writeAll(this.f, fd, NEWLINE);
+        file.size += 1;
+        file.tornPending = true;
+      }
+      const now = Date.now();
+      const state = this.options.hooks.opened(file);
+      return { fd, dev: st.dev, ino: st.ino, lock, file, state, acquiredAt: now, lastUse: now, refreshedAt: now, lost: false, timer: undefined };
+    } catch (err) {
+      if (fd !== undefined) this.f.closeSync(fd);
+      lock.release();
+      if (err instanceof GaitError || this.options.ioError === undefined) throw err;
+      throw this.options.ioError(err);
+    }
+  }
+
+  private lastByteIsNewline(fd: number, size: number): boolean {
+    const buf = new Uint8Array(1);
+    return this.f.readSync(fd, buf, 0, 1, size - 1) === 1 && buf[0] === 0x0a;
+  }
+
+  /** One timer per hold: ends an idle hold, refreshes the lock file's mtime in between. */
+  private arm(h: Hold<S>): void {
+    const now = Date.now();
+    const wait = Math.max(1, Math.min(h.lastUse + this.idleMs - now, h.refreshedAt + this.refreshMs - now));
+    h.timer = setTimeout(() => this.tick(h), wait);
+  }
+
+  private tick(h: Hold<S>): void {
+    if (this.hold !== h) return;
+    const now = Date.now();
+    if (now - h.refreshedAt >= this.refreshMs) {
+      h.refreshedAt = now;
+      if (!h.lock.refresh()) h.lost = true;
+    }
+    if (now - h.lastUse < this.idleMs) {
+      this.arm(h);
+      return;
+    }
+    void this.enqueue(async () => {
+      // an append may have come in while this step waited its turn
+      if (this.hold !== h) return;
+      if (Date.now() - h.lastUse >= this.idleMs) await this.endHold(true);
+      else this.arm(h);
+    });
+  }
+
+  /**
+   * Ends the hold: the `closing` hook (after a normal end, while the lock is ours and the file at its
+   * path), the outstanding fsync, close, lock removal. Never throws.
+   */
+  private async endHold(normal: boolean): Promise<void> {
+    const h = this.hold;
+    if (h === undefined) return;
+    this.hold = undefined;
+    this.ending += 1;
+    if (h.timer !== undefined) clearTimeout(h.timer);
+    try {
+      if (normal && !h.lost && this.atPath(h)) this.options.hooks.closing?.(h.file, h.state);
+    } catch (err) {
+      this.options.onHookError?.(err);
+    }
+    try {
+      await this.options.writer.releaseAppend(h.fd);
+      this.f.closeSync(h.fd);
+    } catch {
+      // already closed: nothing more to release
+    } finally {
+      h.lock.release();
+      this.ending -= 1;
+    }
+  }
+}
+
+/** The held appenders of a service, one per file; an appender whose hold ended is dropped. */
+export class HeldAppenders<S> {
+  private readonly byPath = new Map<string, HeldAppender<S>>();
+  private closed = false;
+
+  /** @param optionsFor the options of a file's appender, when it is first used */
+  constructor(private readonly optionsFor: (path: string) => HeldAppendOptions<S>) {}
+
+  /** `HeldAppender.run` on the appender of `path` (absolute). */
+  run<T>(path: string, fn: (file: HeldFile, state: S) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new GaitError('internal_failure', `appender of \`${path}\` is closed`));
+    let appender = this.byPath.get(path);
+    if (appender === undefined) {
+      const created: HeldAppender<S> = new HeldAppender(path, this.optionsFor(path), () => {
+        if (this.byPath.get(path) === created) this.byPath.delete(path);
+      });
+      appender = created;
+      this.byPath.set(path, appender);
+    }
+    return appender.run(fn);
+  }
+
+  /** The files held now (tests, health). */
+  heldPaths(): string[] {
+    return [...this.byPath.values()].filter((a) => a.held).map((a) => a.path);
+  }
+
+  /** Ends every hold (final fsync, lock removal); later calls fail. Never rejects. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.byPath.values()].map((a) => a.close()));
+    this.byPath.clear();
+  }
+}
