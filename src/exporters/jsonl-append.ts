@@ -7,6 +7,11 @@
  *   stays a separate invalid line; warning `export_partial_line_terminated`), then the line plus `\n`
  *   in one write, fsync of the file, and of the directory when the file was created or rotated;
  * - files are created 0600 and never truncated; optional rotation by size (§12).
+ *
+ * `appendJsonlLine` takes the lock per line (one-shot commands). A long-running service uses
+ * `HeldJsonlFile` instead (ADR 0012 "Journals and exports"): the lock is taken once and kept while
+ * lines keep coming, each line is one write, the fsync follows the service's durability, rotation
+ * happens under the held lock.
  */
 import { basename, dirname, join } from 'node:path';
 import { GaitError } from '../errors/error.js';
@@ -15,6 +20,9 @@ import type { Timestamp } from '../runtime/timestamp-type.js';
 import { ensureDir } from '../storage/atomic-write.js';
 import { appendLinesLocked } from '../storage/jsonl-line.js';
 import { withFileLock } from '../storage/ledger/file-lock.js';
+import type { DurableWriter } from '../storage/durable-writer.js';
+import { HeldAppender } from '../storage/held-append.js';
+import type { HeldFile } from '../storage/held-append.js';
 import { describeFsError } from '../storage/read-input.js';
 import type { AppendFs } from './fs-port.js';
 import { nodeAppendFs } from './fs-port.js';
@@ -151,4 +159,108 @@ export function appendJsonlLine(path: string, line: string, options: AppendOptio
   } catch (err) {
     throw exportError(path, err);
   }
+}
+
+/** Rotation (§12) under a held lock: the size is read from the open file (other writers included). */
+function rotateHeld(fs: AppendFs, file: HeldFile, adding: number, options: AppendOptions): string | undefined {
+  const maxBytes = options.maxBytes ?? 0;
+  if (maxBytes <= 0) return undefined;
+  file.resize();
+  if (file.size === 0 || file.size + adding <= maxBytes) return undefined;
+  const rotatedTo = rotationTarget(fs, file.path, (options.now ?? systemNow)());
+  fs.renameSync(file.path, rotatedTo);
+  if ((options.maxFiles ?? 0) > 0) pruneRotated(fs, file.path, options.maxFiles ?? 0);
+  file.replaceFile();
+  return rotatedTo;
+}
+
+export interface HeldJsonlOptions extends AppendOptions {
+  /** the service's writer: each line's fsync follows its durability (ADR 0012) */
+  readonly writer: DurableWriter;
+  /** hold timings (defaults in `storage/held-append.ts`) */
+  readonly idleMs?: number;
+  readonly refreshMs?: number;
+  readonly maxHoldMs?: number;
+}
+
+/**
+ * One JSONL file of a long-running service under the §6.3 discipline with a held lock (see the
+ * module comment). Lines are written in call order.
+ */
+export class HeldJsonlFile {
+  private readonly appender: HeldAppender<undefined>;
+  private readonly fs: AppendFs;
+
+  constructor(
+    readonly path: string,
+    private readonly options: HeldJsonlOptions,
+  ) {
+    this.fs = options.fs ?? nodeAppendFs;
+    this.appender = new HeldAppender<undefined>(path, {
+      writer: options.writer,
+      hooks: { opened: () => undefined },
+      lock: { retryMs: options.lockRetryMs ?? 10, timeoutMs: options.lockTimeoutMs ?? 30_000, staleMs: options.lockStaleMs ?? 120_000 },
+      fs: this.fs,
+      ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+      ...(options.refreshMs === undefined ? {} : { refreshMs: options.refreshMs }),
+      ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
+    });
+  }
+
+  /**
+   * Appends one line (no `\n` in it) once the lock is held, with the writer's durability (`always`:
+   * resolves after the fsync).
+   * @throws GaitError `export_io` naming the path, `storage_contention` (the lock stays busy for 30 s),
+   *   `internal_failure` (a line with a newline, a closed file)
+   */
+  async append(line: string): Promise<AppendResult> {
+    const bytes = lineBytes(line);
+    try {
+      return await this.appender.run((file) => this.appendHeld(file, bytes));
+    } catch (err) {
+      throw exportError(this.path, err);
+    }
+  }
+
+  /**
+   * Appends one line now when that needs no waiting (the lock is held, or free and taken at once,
+   * and no earlier line is waiting); undefined otherwise (use `append`). The fsync is not awaited:
+   * use it with `batched` or `never` durability.
+   * @throws as `append`
+   */
+  appendNow(line: string): AppendResult | undefined {
+    const bytes = lineBytes(line);
+    try {
+      return this.appender.tryRunNow((file) => this.appendHeld(file, bytes))?.value;
+    } catch (err) {
+      throw exportError(this.path, err);
+    }
+  }
+
+  /** Lines waiting for the lock. */
+  get pending(): number {
+    return this.appender.pending;
+  }
+
+  /** Resolves when every line handed over so far was written or failed. */
+  drain(): Promise<void> {
+    return this.appender.drain();
+  }
+
+  /** Writes what is waiting, fsyncs, releases the lock; later appends fail. Never rejects. */
+  close(): Promise<void> {
+    return this.appender.close();
+  }
+
+  private appendHeld(file: HeldFile, bytes: Uint8Array): AppendResult {
+    const rotatedTo = rotateHeld(this.fs, file, bytes.length, this.options);
+    const created = file.created && file.appends === 0;
+    const torn = file.append(bytes);
+    return { warnings: torn ? [PARTIAL_LINE_WARNING] : [], created, rotatedTo };
+  }
+}
+
+function lineBytes(line: string): Uint8Array {
+  if (line.includes('\n')) throw new GaitError('internal_failure', 'a JSONL line must not contain a newline');
+  return Buffer.from(`${line}\n`, 'utf8');
 }

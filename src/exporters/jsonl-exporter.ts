@@ -3,11 +3,18 @@
  * (`--export-otel-out`, §6.2), appended under the §6.3 discipline. `export()` writes synchronously
  * and never throws: a failure (a full disk, a busy lock) is counted, warned and returned. Service
  * events (`exportServiceEvent`, a rejected reload) go to the same file in the same format family.
+ *
+ * With `held` (long-running services, ADR 0012 "Journals and exports") the exporter keeps the file's
+ * lock while events keep coming (`HeldJsonlFile`): a line is one write, fsynced in batches by the
+ * exporter's own writer. An event is `written` at once when the lock is held or free; when another
+ * process holds it, the event is `queued` and written in order once the lock is taken (a failure is
+ * then counted and warned). `flush()` waits for queued lines, `close()` also fsyncs and releases.
  */
 import { GaitError } from '../errors/error.js';
 import { toDecisionLogJson } from './decision-event.js';
-import { appendJsonlLine } from './jsonl-append.js';
-import type { AppendOptions } from './jsonl-append.js';
+import { DurableWriter } from '../storage/durable-writer.js';
+import { appendJsonlLine, HeldJsonlFile } from './jsonl-append.js';
+import type { AppendOptions, AppendResult } from './jsonl-append.js';
 import { toOtelStyleLine } from './otel-attributes.js';
 import { toOtelStyleServiceLine } from './otel-service-event.js';
 import { redactErrorText } from './redact.js';
@@ -21,6 +28,8 @@ export interface JsonlExporterOptions extends AppendOptions {
   /** exporter name in warnings; default the format */
   readonly name?: string;
   readonly onWarning?: WarningSink;
+  /** keep the lock while events keep coming; fsync `batched` (every `intervalMs`, default 100 ms) or `never` */
+  readonly held?: { readonly sync: 'batched' | 'never'; readonly intervalMs?: number };
 }
 
 /** Renders one event in a file format (one line, no newline). */
@@ -41,36 +50,75 @@ export function createJsonlExporter(options: JsonlExporterOptions): DecisionExpo
   const name = options.name ?? options.format;
   let exported = 0;
   let failed = 0;
+  let queued = 0;
   let lastError = '';
   let closed = false;
+  const inflight = new Set<Promise<void>>();
   const warn = options.onWarning ?? (() => undefined);
+  const written = (result: AppendResult): ExportOutcome => {
+    exported++;
+    for (const w of result.warnings) warn({ exporter: name, kind: 'export_partial_line_terminated', message: `${w}: ${options.path}` });
+    return { status: 'written', warnings: result.warnings };
+  };
+  const failure = (err: unknown): ExportOutcome => {
+    failed++;
+    lastError = redactErrorText(err instanceof Error ? err.message : String(err));
+    warn({ exporter: name, kind: 'export_failed', message: `export_failed=${name}: ${lastError}` });
+    return { status: 'failed', error: lastError, warnings: [] };
+  };
+  const held = heldFileOf(options, (path, message) => failure(new Error(`fsync of \`${path}\` failed: ${message}`)));
   const append = (render: () => string): ExportOutcome => {
     if (closed) return { status: 'failed', error: 'exporter closed', warnings: [] };
     try {
-      const result = appendJsonlLine(options.path, render(), options);
-      exported++;
-      for (const w of result.warnings) warn({ exporter: name, kind: 'export_partial_line_terminated', message: `${w}: ${options.path}` });
-      return { status: 'written', warnings: result.warnings };
+      if (held === undefined) return written(appendJsonlLine(options.path, render(), options));
+      const line = render();
+      const now = held.file.appendNow(line);
+      if (now !== undefined) return written(now);
+      // The lock is busy (another process) or a hold is ending: written in order once it is ours.
+      queued++;
+      const done = held.file.append(line).then(
+        (result) => void written(result),
+        (err: unknown) => void failure(err),
+      );
+      inflight.add(done);
+      void done.finally(() => {
+        queued--;
+        inflight.delete(done);
+      });
+      return { status: 'queued', warnings: [] };
     } catch (err) {
-      failed++;
-      lastError = redactErrorText(err instanceof Error ? err.message : String(err));
-      warn({ exporter: name, kind: 'export_failed', message: `export_failed=${name}: ${lastError}` });
-      return { status: 'failed', error: lastError, warnings: [] };
+      return failure(err);
     }
   };
   return {
     name,
     export: (event: DecisionEvent): ExportOutcome => append(() => renderJsonlLine(event, options.format)),
     exportServiceEvent: (event: ServiceEvent): ExportOutcome => append(() => renderServiceJsonlLine(event, options.format)),
-    flush: () => Promise.resolve(),
-    close() {
+    flush: async () => {
+      while (inflight.size > 0) await Promise.all([...inflight]);
+    },
+    async close() {
       closed = true;
-      return Promise.resolve();
+      if (held === undefined) return;
+      while (inflight.size > 0) await Promise.all([...inflight]);
+      await held.file.close();
+      await held.writer.close();
     },
     stats(): ExportStats {
-      return { exported, failed, dropped: 0, queued: 0, retries: 0, lastError };
+      return { exported, failed, dropped: 0, queued, retries: 0, lastError };
     },
   };
+}
+
+/** The held file and its writer, when the exporter holds its lock. */
+function heldFileOf(options: JsonlExporterOptions, onSyncError: (path: string, message: string) => void): { file: HeldJsonlFile; writer: DurableWriter } | undefined {
+  if (options.held === undefined) return undefined;
+  const writer = new DurableWriter({
+    mode: options.held.sync,
+    ...(options.held.intervalMs === undefined ? {} : { intervalMs: options.held.intervalMs }),
+    onSyncError,
+  });
+  return { file: new HeldJsonlFile(options.path, { ...options, writer }), writer };
 }
 
 /** Re-throws an export failure outcome as `export_io` (for callers that must fail, e.g. `mcp proxy`). */

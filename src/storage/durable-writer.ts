@@ -110,6 +110,7 @@ export class DurableWriter {
   private readonly maxOpen: number;
   private readonly fsyncFile: (fd: number) => Promise<void>;
   private readonly appended = new Map<number, Appended>();
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(options: DurableWriterOptions) {
     this.mode = options.mode;
@@ -267,6 +268,22 @@ export class DurableWriter {
   }
 
   /**
+   * Hands over an appended descriptor its owner no longer writes to (a rotated file): its outstanding
+   * fsync runs in the background, then `closeFd(fd)`; `close()` waits for it.
+   */
+  retireAppend(fd: number, closeFd: (fd: number) => void = closeSync): void {
+    const done = this.releaseAppend(fd).then(() => {
+      try {
+        closeFd(fd);
+      } catch {
+        // already closed
+      }
+    });
+    this.retiring.add(done);
+    void done.then(() => this.retiring.delete(done));
+  }
+
+  /**
    * Before the owner closes `fd`: fsyncs what was appended and not yet synced, waits for a running
    * fsync, and forgets the descriptor. Never rejects (a failure is counted and reported).
    */
@@ -293,6 +310,7 @@ export class DurableWriter {
 
   /** Flushes pending writes and closes the directory handles. */
   async close(): Promise<void> {
+    await Promise.all([...this.retiring]);
     await this.flush();
     await this.syncer.close();
   }

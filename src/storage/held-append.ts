@@ -21,7 +21,7 @@ import { dirname } from 'node:path';
 import { GaitError } from '../errors/index.js';
 import { ensureDir } from './atomic-write.js';
 import type { DurableWriter } from './durable-writer.js';
-import { acquireFileLock } from './ledger/file-lock.js';
+import { acquireFileLock, tryAcquireFileLock } from './ledger/file-lock.js';
 import type { FileLockOptions, HeldFileLock } from './ledger/file-lock.js';
 
 /** The file operations of a held appender, as a port so tests can inject faults (a full disk). */
@@ -48,14 +48,22 @@ export interface HeldFile {
   readonly size: number;
   /** appends made in this hold */
   readonly appends: number;
+  /** whether this hold created the file (or replaced it after a rotation) */
+  readonly created: boolean;
   /**
    * Appends `bytes` (complete lines, each ending in `\n`) in one write.
    * @returns whether a torn last line found when the lock was taken was terminated first (true once per hold)
    * @throws the file system's error; the hold then ends without the `closing` hook
    */
   append(bytes: Uint8Array): boolean;
-  /** Re-reads the size after another descriptor appended under this hold (a checkpoint). */
+  /** Re-reads the size (another descriptor or writer appended to the file). */
   resize(): void;
+  /**
+   * After the owner renamed the file away under the lock (rotation): the old descriptor gets its
+   * fsync and is closed in the background, a new file is created at the path.
+   * @throws the file system's error
+   */
+  replaceFile(): void;
   /** Ends the hold after this call (e.g. the file belongs to someone else). */
   releaseAfter(): void;
 }
@@ -78,26 +86,28 @@ export interface HeldAppendOptions<S> {
   readonly refreshMs?: number;
   /** end and re-take the hold after this long, so other processes get a turn (default 10 s) */
   readonly maxHoldMs?: number;
-  /** turns a file system error of opening the file into the owner's error */
-  readonly ioError?: (err: unknown) => Error;
   /** a `closing` hook failed (it writes caches only: the hold still ends) */
   readonly onHookError?: (err: unknown) => void;
   readonly fs?: HeldAppendFs;
 }
 
 interface Hold<S> {
-  readonly fd: number;
-  readonly dev: number;
-  readonly ino: number;
   readonly lock: HeldFileLock;
   readonly file: FileView;
   state: S;
   readonly acquiredAt: number;
   lastUse: number;
   refreshedAt: number;
-  /** the lock file was found not ours at a refresh */
+  /** the lock file was found not ours at a refresh, or an append failed: append no more */
   lost: boolean;
   timer: NodeJS.Timeout | undefined;
+}
+
+/** What a call appended and the durability still to wait for. */
+interface Ran<T> {
+  readonly value: T;
+  /** `syncAppend` of what the call appended (`always`: the fsync); undefined when nothing was appended */
+  readonly sync: Promise<void> | undefined;
 }
 
 const NEWLINE = new Uint8Array([0x0a]);
@@ -112,25 +122,58 @@ function delay(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/** The `HeldFile` of one hold. */
+function lastByteIsNewline(f: HeldAppendFs, fd: number, size: number): boolean {
+  const buf = new Uint8Array(1);
+  return f.readSync(fd, buf, 0, 1, size - 1) === 1 && buf[0] === 0x0a;
+}
+
+/** The `HeldFile` of one hold: the open descriptor and its identity at the path. */
 class FileView implements HeldFile {
-  size: number;
+  size = 0;
   appends = 0;
   release = false;
   /** the torn line terminated at the start of the hold, not yet reported */
   tornPending = false;
-  /** the hold created the file: the first fsync also syncs the directory */
-  newEntry: boolean;
+  created = false;
+  /** the file is new since the last `syncAppend`: the directory needs an fsync too */
+  newEntry = false;
+  fd = -1;
+  dev = 0;
+  ino = 0;
 
   constructor(
     readonly path: string,
-    private readonly fd: number,
     private readonly f: HeldAppendFs,
-    size: number,
-    created: boolean,
-  ) {
-    this.size = size;
-    this.newEntry = created;
+    private readonly writer: DurableWriter,
+  ) {}
+
+  /** Opens (creates 0600) the file at the path; a torn last line is terminated. */
+  open(): void {
+    const created = !this.f.existsSync(this.path);
+    const fd = this.f.openSync(this.path, 'a+', 0o600);
+    try {
+      // fchmod on create so the umask cannot change the mode
+      if (created) this.f.fchmodSync(fd, 0o600);
+      const st = fs.fstatSync(fd);
+      this.size = st.size;
+      if (st.size > 0 && !lastByteIsNewline(this.f, fd, st.size)) {
+        writeAll(this.f, fd, NEWLINE);
+        this.size += 1;
+        this.tornPending = true;
+      }
+      this.fd = fd;
+      this.dev = st.dev;
+      this.ino = st.ino;
+      this.created = created;
+      this.newEntry = created;
+    } catch (err) {
+      this.f.closeSync(fd);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.f.closeSync(this.fd);
   }
 
   append(bytes: Uint8Array): boolean {
@@ -146,8 +189,19 @@ class FileView implements HeldFile {
     this.size = fs.fstatSync(this.fd).size;
   }
 
+  replaceFile(): void {
+    this.writer.retireAppend(this.fd, (fd) => this.f.closeSync(fd));
+    this.open();
+  }
+
   releaseAfter(): void {
     this.release = true;
+  }
+
+  /** Whether the path still names the open file (not moved away or removed). */
+  atPath(): boolean {
+    const st = fs.statSync(this.path, { throwIfNoEntry: false });
+    return st !== undefined && st.ino === this.ino && st.dev === this.dev;
   }
 }
 
@@ -181,16 +235,47 @@ export class HeldAppender<S> {
     return this.hold !== undefined || this.ending > 0;
   }
 
+  /** Calls waiting for their turn (or running). */
+  get pending(): number {
+    return this.queued;
+  }
+
   /**
    * Runs `fn` with the lock held and the file open, after every earlier call of this file, then
    * applies the writer's durability to what it appended (`always`: resolves after the fsync).
-   * @throws GaitError `storage_contention` (the lock stays busy for the timeout), `storage_io`;
-   *   whatever `fn` throws (the hold then ends: the next call takes the lock and reads the file again)
+   * @throws GaitError `storage_contention` (the lock stays busy for the timeout), `storage_io`
+   *   (`always`: the fsync failed); the file system's error opening the file; whatever `fn` throws
+   *   (the hold then ends: the next call takes the lock and reads the file again)
    */
   async run<T>(fn: (file: HeldFile, state: S) => T): Promise<T> {
     const { value, sync } = await this.enqueue(() => this.exclusive(fn));
     if (sync !== undefined) await sync;
     return value;
+  }
+
+  /**
+   * Runs `fn` now, synchronously, when that needs no waiting: no earlier call is pending and the hold
+   * is valid, or the lock is free and taken at once (one attempt, never a wait). Otherwise returns
+   * undefined and the caller uses `run`. `sync` is the durability of what `fn` appended, not awaited
+   * (`batched` and `never` have nothing to wait for).
+   * @throws as `run`
+   */
+  tryRunNow<T>(fn: (file: HeldFile, state: S) => T): Ran<T> | undefined {
+    if (this.closed || this.queued > 0 || this.ending > 0) return undefined;
+    let hold = this.hold;
+    if (hold !== undefined && !this.usable(hold)) return undefined;
+    if (hold === undefined) {
+      ensureDir(dirname(this.path));
+      const lock = tryAcquireFileLock(`${this.path}.lock`, this.lock);
+      if (lock === undefined) return undefined;
+      hold = this.open(lock);
+    }
+    return this.apply(hold, fn);
+  }
+
+  /** Resolves when every call made so far has run. */
+  async drain(): Promise<void> {
+    await this.tail;
   }
 
   /** Ends the hold after the calls already made; later calls fail. Never rejects. */
@@ -209,9 +294,15 @@ export class HeldAppender<S> {
     return turn;
   }
 
-  private async exclusive<T>(fn: (file: HeldFile, state: S) => T): Promise<{ value: T; sync: Promise<void> | undefined }> {
+  private async exclusive<T>(fn: (file: HeldFile, state: S) => T): Promise<Ran<T>> {
     if (this.closed) throw new GaitError('internal_failure', `appender of \`${this.path}\` is closed`);
-    const hold = await this.ensureHeld();
+    const ran = this.apply(await this.ensureHeld(), fn);
+    if (this.hold?.file.release === true) await this.endHold(true);
+    return ran;
+  }
+
+  /** Runs `fn` on `hold` and hands what it appended to the writer. */
+  private apply<T>(hold: Hold<S>, fn: (file: HeldFile, state: S) => T): Ran<T> {
     const file = hold.file;
     const before = file.appends;
     let value: T | undefined;
@@ -224,77 +315,70 @@ export class HeldAppender<S> {
     hold.lastUse = Date.now();
     let sync: Promise<void> | undefined;
     if (file.appends > before) {
-      sync = this.options.writer.syncAppend(hold.fd, this.path, { newEntry: file.newEntry });
+      sync = this.options.writer.syncAppend(file.fd, this.path, { newEntry: file.newEntry });
       file.newEntry = false;
-      sync.catch(noop); // awaited by `run`; never an unhandled rejection in between
+      sync.catch(noop); // awaited by the caller; never an unhandled rejection in between
     }
     if (failure !== undefined) {
       // What was appended before the failure stays in the file and gets its fsync; the in-memory
       // state is not trusted any more, so the hold ends without the `closing` hook.
-      await sync?.catch(noop);
-      await this.endHold(false);
+      hold.lost = true;
+      void this.enqueue(async () => {
+        await sync?.catch(noop);
+        if (this.hold === hold) await this.endHold(false);
+      });
       throw failure.err;
     }
-    if (file.release) await this.endHold(true);
+    // `tryRunNow` only (a queued call ends its hold itself, in `exclusive`)
+    if (file.release && this.queued === 0) void this.enqueue(() => this.endIf(hold));
     return { value: value as T, sync };
+  }
+
+  private async endIf(hold: Hold<S>): Promise<void> {
+    if (this.hold === hold) await this.endHold(true);
+  }
+
+  /** Whether appends may go on under `hold`: ours, at its path, not held too long. */
+  private usable(hold: Hold<S>): boolean {
+    return !hold.lost && !hold.file.release && Date.now() - hold.acquiredAt < this.maxHoldMs && hold.file.atPath();
   }
 
   /** The current hold, ended first when it is no longer valid or too old; else a new one. */
   private async ensureHeld(): Promise<Hold<S>> {
     const h = this.hold;
     if (h !== undefined) {
-      if (h.lost || !this.atPath(h)) {
-        await this.endHold(false);
-      } else if (Date.now() - h.acquiredAt >= this.maxHoldMs) {
-        await this.endHold(true);
-        // Other processes retry every `retryMs`: leave them a few attempts to take the lock.
-        await delay(3 * (this.lock.retryMs ?? 10));
-      } else {
-        return h;
-      }
+      if (this.usable(h)) return h;
+      const tooOld = !h.lost && !h.file.release && Date.now() - h.acquiredAt >= this.maxHoldMs;
+      await this.endHold(!h.lost);
+      // After a long hold, leave processes that retry every `retryMs` a few attempts at the lock.
+      if (tooOld) await delay(3 * (this.lock.retryMs ?? 10));
     }
-    const fresh = await this.acquire();
-    this.hold = fresh;
-    this.arm(fresh);
-    return fresh;
-  }
-
-  /** Whether the path still names the file this hold has open (not moved away or removed). */
-  private atPath(h: Hold<S>): boolean {
-    const st = fs.statSync(this.path, { throwIfNoEntry: false });
-    return st !== undefined && st.ino === h.ino && st.dev === h.dev;
-  }
-
-  private async acquire(): Promise<Hold<S>> {
     ensureDir(dirname(this.path));
-    const lock = await acquireFileLock(`${this.path}.lock`, this.lock);
-    let fd: number | undefined;
-    try {
-      const created = !this.f.existsSync(this.path);
-      fd = this.f.openSync(this.path, 'a+', 0o600);
-      // fchmod on create so the umask cannot change the mode
-      if (created) this.f.fchmodSync(fd, 0o600);
-      const st = fs.fstatSync(fd);
-      const file = new FileView(this.path, fd, this.f, st.size, created);
-      if (st.size > 0 && !this.lastByteIsNewline(fd, st.size)) {
-        writeAll(this.f, fd, NEWLINE);
-        file.size += 1;
-        file.tornPending = true;
-      }
-      const now = Date.now();
-      const state = this.options.hooks.opened(file);
-      return { fd, dev: st.dev, ino: st.ino, lock, file, state, acquiredAt: now, lastUse: now, refreshedAt: now, lost: false, timer: undefined };
-    } catch (err) {
-      if (fd !== undefined) this.f.closeSync(fd);
-      lock.release();
-      if (err instanceof GaitError || this.options.ioError === undefined) throw err;
-      throw this.options.ioError(err);
-    }
+    return this.open(await acquireFileLock(`${this.path}.lock`, this.lock));
   }
 
-  private lastByteIsNewline(fd: number, size: number): boolean {
-    const buf = new Uint8Array(1);
-    return this.f.readSync(fd, buf, 0, 1, size - 1) === 1 && buf[0] === 0x0a;
+  /** Opens the file under `lock` and starts the hold. */
+  private open(lock: HeldFileLock): Hold<S> {
+    const file = new FileView(this.path, this.f, this.options.writer);
+    try {
+      file.open();
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    let state: S;
+    try {
+      state = this.options.hooks.opened(file);
+    } catch (err) {
+      file.close();
+      lock.release();
+      throw err;
+    }
+    const now = Date.now();
+    const hold: Hold<S> = { lock, file, state, acquiredAt: now, lastUse: now, refreshedAt: now, lost: false, timer: undefined };
+    this.hold = hold;
+    this.arm(hold);
+    return hold;
   }
 
   /** One timer per hold: ends an idle hold, refreshes the lock file's mtime in between. */
@@ -334,13 +418,13 @@ export class HeldAppender<S> {
     this.ending += 1;
     if (h.timer !== undefined) clearTimeout(h.timer);
     try {
-      if (normal && !h.lost && this.atPath(h)) this.options.hooks.closing?.(h.file, h.state);
+      if (normal && !h.lost && h.file.atPath()) this.options.hooks.closing?.(h.file, h.state);
     } catch (err) {
       this.options.onHookError?.(err);
     }
     try {
-      await this.options.writer.releaseAppend(h.fd);
-      this.f.closeSync(h.fd);
+      await this.options.writer.releaseAppend(h.file.fd);
+      h.file.close();
     } catch {
       // already closed: nothing more to release
     } finally {

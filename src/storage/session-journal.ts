@@ -5,6 +5,10 @@
  * when it does not describe it), writes the header when the journal is new and the event line in
  * one write plus fsync, emits a checkpoint when one is due, and replaces the state. Concurrent
  * requests and processes therefore get distinct sequences 1, 2, 3 … with no gap.
+ *
+ * `appendSessionEvent` is the one-shot path (a lock per append). A long-running service appends
+ * through `SessionJournals` (`session-journals.ts`), which holds the lock and reuses the steps
+ * exported here, so both write the same bytes.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -198,20 +198,7 @@ function delay(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/**
- * Acquires the exclusive lock file `lockPath` (its directory must exist) with the protocol of
- * `withFileLock`, waiting between attempts with timers, so the event loop keeps serving.
- * @throws GaitError `storage_contention` when the lock stays busy past the timeout, `storage_io`
- *   when the lock file cannot be created
- */
-export async function acquireFileLock(lockPath: string, options: FileLockOptions = {}): Promise<HeldFileLock> {
-  const a = attemptOf(options);
-  let held = attemptOnce(lockPath, a);
-  while (held === undefined) {
-    await delay(a.retryMs);
-    held = attemptOnce(lockPath, a);
-  }
-  const ours = held;
+function handleOf(lockPath: string, ours: Held): HeldFileLock {
   let released = false;
   return {
     path: lockPath,
@@ -231,4 +218,31 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
       if (isOurs(lockPath, ours)) removeQuietly(lockPath);
     },
   };
+}
+
+/**
+ * Acquires the exclusive lock file `lockPath` (its directory must exist) with the protocol of
+ * `withFileLock`, waiting between attempts with timers, so the event loop keeps serving.
+ * @throws GaitError `storage_contention` when the lock stays busy past the timeout, `storage_io`
+ *   when the lock file cannot be created
+ */
+export async function acquireFileLock(lockPath: string, options: FileLockOptions = {}): Promise<HeldFileLock> {
+  const a = attemptOf(options);
+  let held = attemptOnce(lockPath, a);
+  while (held === undefined) {
+    await delay(a.retryMs);
+    held = attemptOnce(lockPath, a);
+  }
+  return handleOf(lockPath, held);
+}
+
+/**
+ * One attempt, without waiting: the lock when it is free (or stale and broken), else undefined.
+ * @throws GaitError `storage_io` when the lock file cannot be created
+ */
+export function tryAcquireFileLock(lockPath: string, options: FileLockOptions = {}): HeldFileLock | undefined {
+  // No deadline: a busy lock is reported as undefined, never waited for and never a contention error.
+  const a = { ...attemptOf(options), deadline: Number.POSITIVE_INFINITY };
+  const held = attemptOnce(lockPath, a);
+  return held === undefined ? undefined : handleOf(lockPath, held);
 }

@@ -18,6 +18,7 @@ import { GAIT_VERSION } from '../../runtime/version.js';
 import { resolveAdapterName } from '../../schema/v1/tool-call/index.js';
 import { ensureDir } from '../../storage/atomic-write.js';
 import { DirectorySyncer } from '../../storage/atomic-write-async.js';
+import { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import { DurableWriter } from '../../storage/durable-writer.js';
 import { PolicyReloader } from '../../storage/policy-reloader.js';
 import type { ReloadEvent } from '../../storage/policy-reloader.js';
@@ -124,6 +125,8 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     jobRoot: options.jobRoot ?? '',
     writer,
   });
+  // §4 step 13 `--intents-out`: the file's lock is held while lines keep coming (ADR 0012).
+  const intents = (options.intentsOut ?? '') === '' ? undefined : new HeldJsonlFile(resolve(cwd, options.intentsOut ?? ''), { writer });
   const contextFor = contextFactory(options, {
     cwd,
     profile: options.profile ?? 'standard',
@@ -136,6 +139,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     sessions,
     syncer,
     writer,
+    intents,
   });
   const checkAuth = options.authToken === undefined ? undefined : bearerChecker(options.authToken);
   const hostPolicy = hostPolicyOf(options);
@@ -223,7 +227,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     close: async () => {
       reloader.stop();
       // Held journals flush and release before the writer closes (their fsyncs go through it).
-      await closeServeSessions(sessions);
+      await Promise.all([closeServeSessions(sessions), intents?.close()]);
       const removals = [traceRetention, ...artifactRetention(artifacts), ...sessionRetention(sessions)].map((cls) => cls.flushRemovals());
       await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close(), writer.close(), ...removals]);
     },

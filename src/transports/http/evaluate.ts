@@ -25,6 +25,7 @@ import type { RetentionClass } from '../../storage/retention.js';
 import { retentionWarning } from '../../storage/retention.js';
 import { exitCodeForVerdict } from '../cli/exit.js';
 import { appendJsonlLine } from '../../exporters/jsonl-append.js';
+import type { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import { decideIntentRequest, decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../mcp/proxy.js';
 import type { ProxyDecision } from '../mcp/proxy.js';
 import { badRequest } from './http-errors.js';
@@ -56,6 +57,8 @@ export interface EvaluateContext {
   readonly exporters: readonly DecisionExporter[];
   /** `--intents-out` (§4 step 13); '' when off */
   readonly intentsOut: string;
+  /** the held `--intents-out` file (ADR 0012); undefined: a one-shot append per line */
+  readonly intents?: HeldJsonlFile | undefined;
   readonly exportPaths: { readonly log: string; readonly otel: string };
   readonly includeArgsInExports: boolean;
   readonly retention: readonly RetentionClass[];
@@ -151,9 +154,10 @@ function exportDecision(decision: ProxyDecision, tracePath: string, ctx: Evaluat
  * §4 step 13: one `{intent_id, intent}` line per decision (append discipline §6.3, 0600). A failure is
  * a warning here: the decision stands and the trace is written (the proxy exits 1 instead).
  */
-function appendIntent(decision: ProxyDecision, ctx: EvaluateContext): string[] {
+async function appendIntent(decision: ProxyDecision, ctx: EvaluateContext): Promise<string[]> {
   try {
-    return [...appendJsonlLine(resolve(ctx.cwd, ctx.intentsOut), JSON.stringify(intentsOutLine(decision))).warnings];
+    const line = JSON.stringify(intentsOutLine(decision));
+    return [...(ctx.intents !== undefined ? await ctx.intents.append(line) : appendJsonlLine(resolve(ctx.cwd, ctx.intentsOut), line)).warnings];
   } catch (err) {
     return [`intents_out_failed=${err instanceof Error ? err.message : String(err)}`];
   }
@@ -189,7 +193,7 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
     const w = ctx.recordBlockedDispatch(decision);
     if (w !== '') warnings.push(w);
   }
-  if (ctx.intentsOut !== '') warnings.push(...appendIntent(decision, ctx));
+  if (ctx.intentsOut !== '') warnings.push(...(await appendIntent(decision, ctx)));
   warnings.push(...exportDecision(decision, tracePath, ctx));
   warnings.push(...applyRetention(ctx));
   const { runpackPath, packPath, packId } = artifacts;

@@ -8,6 +8,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { GAIT_VERSION } from '../../runtime/version.js';
 import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
+import type { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import type { DurableWriter } from '../../storage/durable-writer.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
 import type { RetentionClass } from '../../storage/retention.js';
@@ -31,6 +32,8 @@ export interface ContextParts {
   readonly sessions: ServeSessionSettings;
   readonly syncer: DirectorySyncer;
   readonly writer: DurableWriter;
+  /** the held `--intents-out` file */
+  readonly intents?: HeldJsonlFile | undefined;
 }
 
 /** `x-correlation-id` when it is one short line, else undefined. */
@@ -61,6 +64,7 @@ export function contextFactory(options: DecisionServiceOptions, parts: ContextPa
       recordBlockedDispatch(d.intent.context.jobId, jobRoot, cwd, { traceId: d.result.traceId, toolName: d.intent.toolName, createdAt: d.intent.createdAt }),
     exporters: options.exporters ?? [],
     intentsOut: options.intentsOut ?? '',
+    intents: parts.intents,
     exportPaths: { log: options.exportPaths?.log ?? '', otel: options.exportPaths?.otel ?? '' },
     includeArgsInExports: options.includeArgsInExports === true,
     retention: [...(parts.traceRetention.enabled ? [parts.traceRetention] : []), ...artifactRetention(parts.artifacts), ...sessionRetention(parts.sessions)],

@@ -4,13 +4,14 @@
  * fills (ENOSPC from an injected fs port) reported as `export_io` without losing earlier lines.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { DurableWriter } from '../../../src/storage/durable-writer.js';
 import { nodeAppendFs } from '../../../src/exporters/fs-port.js';
 import type { AppendFs } from '../../../src/exporters/fs-port.js';
-import { appendJsonlLine } from '../../../src/exporters/jsonl-append.js';
+import { appendJsonlLine, HeldJsonlFile } from '../../../src/exporters/jsonl-append.js';
 import { createJsonlExporter } from '../../../src/exporters/jsonl-exporter.js';
 import { parseJsonl, readJsonlFile } from '../../../src/exporters/jsonl-read.js';
 import type { ExportWarning } from '../../../src/exporters/types.js';
@@ -147,5 +148,118 @@ describe('createJsonlExporter()', () => {
     appendFileSync(path, '{"other":true}\n');
     log.export(event);
     assert.equal(readJsonlFile(path).records.length, 3);
+  });
+});
+
+describe('HeldJsonlFile (a service holding the lock)', () => {
+  const open: { close: () => Promise<void> }[] = [];
+  after(async () => {
+    for (const o of open) await o.close();
+  });
+
+  function held(path: string, over: Partial<ConstructorParameters<typeof HeldJsonlFile>[1]> = {}): { file: HeldJsonlFile; fsyncs: number[] } {
+    const fsyncs: number[] = [];
+    const writer = new DurableWriter({ mode: 'batched', intervalMs: 60_000, fsync: (fd) => Promise.resolve(void fsyncs.push(fd)) });
+    const file = new HeldJsonlFile(path, { writer, idleMs: 60_000, ...over });
+    open.push({ close: async () => (await file.close(), await writer.close()) });
+    return { file, fsyncs };
+  }
+
+  it('keeps the lock while lines come, one write each; close() fsyncs once and releases', async () => {
+    const dir = tmp();
+    const path = join(dir, 'sub/events.jsonl');
+    const { file, fsyncs } = held(path);
+    assert.equal((await file.append('{"a":1}')).created, true);
+    assert.equal(file.appendNow('{"a":2}')?.created, false);
+    assert.equal((await file.append('{"a":3}')).created, false);
+    assert.equal(existsSync(`${path}.lock`), true);
+    assert.equal(fsyncs.length, 0, 'batched: the fsync waits for the flush');
+    await file.close();
+    assert.deepEqual([fsyncs.length, readFileSync(path, 'utf8')], [1, '{"a":1}\n{"a":2}\n{"a":3}\n']);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(join(dir, 'sub')), ['events.jsonl'], 'the lock file is removed');
+    await assert.rejects(file.append('{}'), { code: 'internal_failure' });
+  });
+
+  it('terminates a torn last line when the lock is taken and warns once', async () => {
+    const path = join(tmp(), 'e.jsonl');
+    writeFileSync(path, '{"a":1}\n{"a":2,"b"');
+    const { file } = held(path);
+    assert.deepEqual((await file.append('{"a":3}')).warnings, ['export_partial_line_terminated']);
+    assert.deepEqual(file.appendNow('{"a":4}')?.warnings, []);
+    assert.deepEqual(readJsonlFile(path), { records: [{ a: 1 }, { a: 3 }, { a: 4 }], skipped: 1 });
+  });
+
+  it('appendNow() does not wait: undefined while another process holds the lock, append() waits for it', async () => {
+    const path = join(tmp(), 'e.jsonl');
+    writeFileSync(`${path}.lock`, '{"pid":1}\n');
+    const { file } = held(path, { lockRetryMs: 10 });
+    assert.equal(file.appendNow('{"a":1}'), undefined);
+    const waiting = file.append('{"a":1}');
+    assert.equal(file.pending, 1);
+    setTimeout(() => rmSync(`${path}.lock`), 30);
+    assert.deepEqual((await waiting).warnings, []);
+    assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n');
+  });
+
+  it('rotates by size under the held lock and goes on in the new file', async () => {
+    const dir = tmp();
+    const path = join(dir, 'e.jsonl');
+    const now = () => ({ seconds: 1_770_249_600, nanos: 5, offsetMinutes: 0 });
+    const { file } = held(path, { maxBytes: 20, maxFiles: 2, now });
+    const rotated: (string | undefined)[] = [];
+    for (let i = 0; i < 5; i++) rotated.push((await file.append(`{"i":${i},"pad":"x"}`)).rotatedTo);
+    assert.deepEqual(
+      rotated.map((r) => r?.slice(dir.length + 1)),
+      [undefined, 'e.jsonl.20260205T000000.000000005Z', 'e.jsonl.20260205T000000.000000005Z-1', 'e.jsonl.20260205T000000.000000005Z-2', 'e.jsonl.20260205T000000.000000005Z-3'],
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['e.jsonl', 'e.jsonl.20260205T000000.000000005Z-2', 'e.jsonl.20260205T000000.000000005Z-3', 'e.jsonl.lock']);
+    assert.equal(readFileSync(path, 'utf8'), '{"i":4,"pad":"x"}\n');
+    assert.equal(readFileSync(join(dir, 'e.jsonl.20260205T000000.000000005Z-3'), 'utf8'), '{"i":3,"pad":"x"}\n');
+  });
+
+  it('reports a full disk as export_io; the next line takes the lock again and terminates the fragment', async () => {
+    const path = join(tmp(), 'e.jsonl');
+    let full = false;
+    const disk: AppendFs = {
+      ...nodeAppendFs,
+      writeSync(fd, buffer, offset, length) {
+        if (!full) return nodeAppendFs.writeSync(fd, buffer, offset, length);
+        full = false; // half the line fits, then space is back
+        nodeAppendFs.writeSync(fd, buffer, offset, Math.floor(length / 2));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    const { file } = held(path, { fs: disk });
+    await file.append('{"a":1}');
+    full = true;
+    await assert.rejects(file.append('{"a":2,"long":"xxxxxxxxxxxxxxxx"}'), {
+      code: 'export_io',
+      message: /cannot append to `.*e\.jsonl`: no space left on device \(ENOSPC\)/,
+    });
+    assert.deepEqual((await file.append('{"a":3}')).warnings, ['export_partial_line_terminated']);
+    assert.deepEqual(readJsonlFile(path), { records: [{ a: 1 }, { a: 3 }], skipped: 1 });
+  });
+});
+
+describe('createJsonlExporter({held})', () => {
+  it('writes at once while the lock is free or held; queues behind another holder and writes in order', async () => {
+    const path = join(tmp(), 'log.jsonl');
+    const { event } = decisionEvent();
+    const log = createJsonlExporter({ path, format: 'log', held: { sync: 'batched' }, lockRetryMs: 10 });
+    assert.equal(log.export(event).status, 'written');
+    assert.equal(log.export(event).status, 'written');
+    await log.close();
+    assert.equal(existsSync(`${path}.lock`), false);
+    writeFileSync(`${path}.lock`, '{"pid":1}\n'); // another process
+    const next = createJsonlExporter({ path, format: 'log', held: { sync: 'never' }, lockRetryMs: 10 });
+    assert.deepEqual(next.export(event), { status: 'queued', warnings: [] });
+    assert.equal(next.stats().queued, 1);
+    rmSync(`${path}.lock`);
+    await next.flush();
+    assert.deepEqual(next.stats(), { exported: 1, failed: 0, dropped: 0, queued: 0, retries: 0, lastError: '' });
+    await next.close();
+    assert.equal(readJsonlFile(path).records.length, 3);
+    assert.deepEqual(next.export(event), { status: 'failed', error: 'exporter closed', warnings: [] });
   });
 });

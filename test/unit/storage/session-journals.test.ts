@@ -8,7 +8,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,32 @@ describe('SessionJournals', () => {
     );
     assert.equal((JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid, process.pid);
     assert.equal(appended(await journals.append(options(cwd, { event: input('t2') }))).sequence, 2);
+  });
+
+  it('a lock found not ours at a refresh ends the hold: the next append waits for the lock, the other lock stays', async () => {
+    const cwd = freshDir();
+    const { journals } = rig('batched', { refreshMs: 20 });
+    appended(await journals.append(options(cwd)));
+    const lock = join(cwd, `${JOURNAL}.lock`);
+    renameSync(lock, `${lock}.aside`); // keeps the inode, so the new lock cannot reuse it
+    writeFileSync(lock, '{"pid":4242}\n');
+    await pause(100);
+    const waiting = journals.append(options(cwd, { event: input('t2') }));
+    await pause(60);
+    assert.deepEqual(readSessionJournalFile(join(cwd, JOURNAL)).journal?.events.length, 1, 'nothing appended without the lock');
+    assert.equal(readFileSync(lock, 'utf8'), '{"pid":4242}\n');
+    rmSync(lock);
+    assert.equal(appended(await waiting).sequence, 2);
+  });
+
+  it('after maxHoldMs the hold ends (state written) and is taken again', async () => {
+    const cwd = freshDir();
+    const { journals } = rig('batched', { maxHoldMs: 30 });
+    appended(await journals.append(options(cwd)));
+    await pause(60);
+    appended(await journals.append(options(cwd, { event: input('t2') })));
+    assert.equal(state(cwd)['last_sequence'], 1, 'written when the first hold ended');
+    assert.equal(existsSync(join(cwd, `${JOURNAL}.lock`)), true, 'held again');
   });
 
   it('terminates a torn last line once when the lock is taken and warns on the first append only', async () => {

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { GaitError } from '../../../errors/error.js';
 import { createJsonlExporter } from '../../../exporters/jsonl-exporter.js';
+import type { JsonlExporterOptions } from '../../../exporters/jsonl-exporter.js';
 import { resolveOtlpConfig } from '../../../exporters/otlp-config.js';
 import type { OtlpConfig } from '../../../exporters/otlp-config.js';
 import { createOtlpExporter } from '../../../exporters/otlp-http.js';
@@ -73,12 +74,14 @@ export interface BuiltExporters {
 
 /**
  * The exporters of the settings. `oneShot` (mcp proxy): OTLP sends once, at once, within the timeout
- * (§6.4 "`mcp proxy` sends synchronously once"); otherwise batching and retries apply.
+ * (§6.4 "`mcp proxy` sends synchronously once"); otherwise batching and retries apply. `held`
+ * (`mcp serve` with `--trace-sync batched|never`): the JSONL exporters keep their file's lock while
+ * events keep coming and fsync with that durability (ADR 0012).
  */
-export function buildExporters(settings: ExportSettings, ctx: CommandContext, onWarning: WarningSink, oneShot: boolean): BuiltExporters {
+export function buildExporters(settings: ExportSettings, ctx: CommandContext, onWarning: WarningSink, oneShot: boolean, held?: JsonlExporterOptions['held']): BuiltExporters {
   const now = (): ReturnType<typeof ctx.io.clock.now> => ctx.io.clock.now();
   const file = (path: string, format: 'log' | 'otel'): DecisionExporter =>
-    createJsonlExporter({ path: resolve(ctx.io.cwd, path), format, maxBytes: settings.maxBytes, maxFiles: settings.maxFiles, now, onWarning });
+    createJsonlExporter({ path: resolve(ctx.io.cwd, path), format, maxBytes: settings.maxBytes, maxFiles: settings.maxFiles, now, onWarning, ...(held === undefined ? {} : { held }) });
   return {
     log: settings.logOut === '' ? undefined : file(settings.logOut, 'log'),
     otel: settings.otelOut === '' ? undefined : file(settings.otelOut, 'otel'),

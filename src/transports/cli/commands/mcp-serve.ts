@@ -56,7 +56,9 @@ function createService(ctx: CommandContext, s: Settings): DecisionService {
   for (const w of signer.warnings) ctx.io.stderr(`mcp serve: warning: ${w}\n`);
   const contextEnvelope = loadContextEnvelope(ctx);
   // §5.2: the trace, runpack, pack and session directories are created by the service.
-  const built = buildExporters(s.exports, ctx, (w) => logLine(ctx, { kind: 'export_warning', exporter: w.exporter, message: w.message }), false);
+  // ADR 0012: under batched/never durability the JSONL exports hold their lock; `always` keeps the per-line fsync.
+  const held = s.traceSync === 'always' ? undefined : { sync: s.traceSync, intervalMs: s.traceSyncIntervalMs };
+  const built = buildExporters(s.exports, ctx, (w) => logLine(ctx, { kind: 'export_warning', exporter: w.exporter, message: w.message }), false, held);
   const exporters = [built.log, built.otel, built.otlp].filter((e) => e !== undefined);
   return createDecisionService({
     policyPath: s.policy,
