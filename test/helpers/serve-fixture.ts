@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after } from 'node:test';
 import { signingKeyFromSeed, verifyKeyOf } from '../../src/crypto/keys.js';
 import type { SigningKey, VerifyKey } from '../../src/crypto/keys.js';
 import { fixedClock } from '../../src/runtime/clock.js';
@@ -95,4 +96,17 @@ export function callBody(name: string, extra: Record<string, unknown> = {}): Rec
 
 export async function jsonOf(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
+}
+
+/** A `makeService` for one test file: every fixture it makes is cleaned up after the file's tests. */
+export function serviceFixtures(): (...args: Parameters<typeof makeService>) => ServeFixture {
+  const made: ServeFixture[] = [];
+  after(async () => {
+    for (const f of made) await f.cleanup();
+  });
+  return (...args) => {
+    const f = makeService(...args);
+    made.push(f);
+    return f;
+  };
 }

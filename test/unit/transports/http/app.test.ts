@@ -2,25 +2,16 @@
  * The decision service in-process (mcp-and-export.md §5.4, §5.5, §5.7; STYLE.md §4 status mapping):
  * endpoints and their framing, verdict statuses, and every refusal with its literal status and body.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyTrace } from '../../../../src/artifacts/trace/verify.js';
 import type { DecisionExporter, ExportStats } from '../../../../src/exporters/types.js';
-import { callBody, jsonOf, makeService, post, SERVE_KEY, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
+import { callBody, jsonOf, post, serviceFixtures, SERVE_KEY, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
 import type { ServeFixture } from '../../../helpers/serve-fixture.js';
 
-const fixtures: ServeFixture[] = [];
-after(async () => {
-  for (const f of fixtures) await f.cleanup();
-});
-
-function fixture(...args: Parameters<typeof makeService>): ServeFixture {
-  const f = makeService(...args);
-  fixtures.push(f);
-  return f;
-}
+const fixture = serviceFixtures();
 
 const plain = fixture();
 

@@ -3,23 +3,15 @@
  * directory with rotation by count, age and size; trust enforcement (§3.3) with the `mcp_trust`
  * object inside the signed trace.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyTrace } from '../../../../src/artifacts/trace/verify.js';
-import { callBody, jsonOf, makeService, post, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
+import { callBody, jsonOf, post, serviceFixtures, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
 import type { ServeFixture } from '../../../helpers/serve-fixture.js';
 
-const fixtures: ServeFixture[] = [];
-after(async () => {
-  for (const f of fixtures) await f.cleanup();
-});
-function fixture(...args: Parameters<typeof makeService>): ServeFixture {
-  const f = makeService(...args);
-  fixtures.push(f);
-  return f;
-}
+const fixture = serviceFixtures();
 
 function traces(f: ServeFixture): string[] {
   return readdirSync(join(f.cwd, 'traces')).sort();

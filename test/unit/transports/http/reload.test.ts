@@ -3,22 +3,14 @@
  * policy keeps the old one (logged, /healthz stale), strict mode refuses to evaluate, in-flight
  * requests keep their policy, and the trust snapshot follows the same rule.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callBody, jsonOf, makeService, post, SERVE_POLICY } from '../../../helpers/serve-fixture.js';
+import { callBody, jsonOf, post, serviceFixtures, SERVE_POLICY } from '../../../helpers/serve-fixture.js';
 import type { ServeFixture } from '../../../helpers/serve-fixture.js';
 
-const fixtures: ServeFixture[] = [];
-after(async () => {
-  for (const f of fixtures) await f.cleanup();
-});
-function fixture(...args: Parameters<typeof makeService>): ServeFixture {
-  const f = makeService(...args);
-  fixtures.push(f);
-  return f;
-}
+const fixture = serviceFixtures();
 
 /** Replaces the policy file and moves its mtime, so a stat sees the change even within one timestamp tick. */
 function replacePolicy(f: ServeFixture, text: string, bump = 1): void {

@@ -4,7 +4,7 @@
  * proxy` writes for the same call, auto-pack through the service, client paths, retention of the
  * runpack and pack classes, and a failed write (500, nothing partial left).
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,18 +12,10 @@ import { verifyPack, verifyRunpack } from '../../../../src/api/runpack.js';
 import { encodePrivateKey } from '../../../../src/crypto/keys.js';
 import { runCli } from '../../../../src/transports/cli/main.js';
 import { makeTestIo } from '../../../helpers/cli-io.js';
-import { jsonOf, makeService, post, SERVE_KEY, SERVE_POLICY, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
+import { jsonOf, post, serviceFixtures, SERVE_KEY, SERVE_POLICY, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
 import type { ServeFixture } from '../../../helpers/serve-fixture.js';
 
-const fixtures: ServeFixture[] = [];
-after(async () => {
-  for (const f of fixtures) await f.cleanup();
-});
-function fixture(...args: Parameters<typeof makeService>): ServeFixture {
-  const f = makeService(...args);
-  fixtures.push(f);
-  return f;
-}
+const fixture = serviceFixtures();
 
 const DIRS = { runpackDir: 'runpacks', packDir: 'packs' } as const;
 /** the fixed test clock: the trace takes the first unique timestamp, the artifacts the next */

@@ -4,7 +4,7 @@
  * many requests in flight at once, checkpoints whose chain `gait verify session-chain` accepts and
  * rejects after tampering, client journal paths, and the session retention class.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,19 +13,10 @@ import { encodePublicKey } from '../../../../src/crypto/keys.js';
 import { parseJsonl } from '../../../../src/storage/jsonl-line.js';
 import { runCli } from '../../../../src/transports/cli/main.js';
 import { makeTestIo } from '../../../helpers/cli-io.js';
-import { callBody, jsonOf, makeService, post, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
+import { callBody, jsonOf, post, serviceFixtures, SERVE_VERIFY_KEY } from '../../../helpers/serve-fixture.js';
 import type { ServeFixture } from '../../../helpers/serve-fixture.js';
 
-const fixtures: ServeFixture[] = [];
-after(async () => {
-  for (const f of fixtures) await f.cleanup();
-});
-
-function fixture(...args: Parameters<typeof makeService>): ServeFixture {
-  const f = makeService(...args);
-  fixtures.push(f);
-  return f;
-}
+const fixture = serviceFixtures();
 
 async function evaluate(f: ServeFixture, body: unknown): Promise<Record<string, unknown>> {
   const res = await f.service.fetch(post('/v1/evaluate', body));
