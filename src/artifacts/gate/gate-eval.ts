@@ -20,7 +20,7 @@ import type { ApprovalStepInput, ApprovalStepResult } from './approval-step.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { elapsedMs } from '../../runtime/elapsed.js';
-import { argsDigest } from '../../schema/v1/intent-digest.js';
+import { argsDigest, intentDigest as intentDigestOf } from '../../schema/v1/intent-digest.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
@@ -130,7 +130,9 @@ export function runGateEvalUnsigned(compiled: CompiledPolicy, intent: Intent, op
     violations,
     reasonCodes,
     policyDigest: decision.policyDigest,
-    intentDigest: decision.intentDigest,
+    // An intent that could not be prepared has no prepared digest; the trace binds the digest of the
+    // intent as received, so it still verifies (a trace with an empty digest would not).
+    intentDigest: decision.intent === undefined ? intentDigestOf(intent) : decision.intentDigest,
     argsDigest: argsDigest(prepared),
     producerVersion: options.producerVersion,
     observedAt,

@@ -18,7 +18,6 @@ import type { McpServerRef, McpTrustDecision, TrustableOutcome, TrustSnapshotSta
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
-import { intentDigest } from '../../schema/v1/intent-digest.js';
 import type { Intent } from '../../schema/v1/intent-types.js';
 import type { JsonObject } from '../../schema/v1/json-types.js';
 import { runGateEvalUnsigned } from '../gate/gate-eval.js';
@@ -137,9 +136,9 @@ export function runMcpEval(input: McpEvalInput): McpEvalOutcome {
   const trust = trustStep(input, gate, prepared, options.evaluationTime);
   const trusted: TrustableOutcome = trust?.outcome ?? gate;
   const stop = applyEmergencyStop(trusted, input.settings.jobState(prepared.context.jobId));
-  // An intent that could not be prepared has no prepared digest (gate.md §A5.2 step 2); its trace
-  // binds the normalized intent as received, so that it still verifies (§A7.1: hex64).
-  const digest = gate.decision.intent === undefined ? intentDigest(input.intent) : gate.decision.intentDigest;
+  // The prepared intent's digest, or for an intent that could not be prepared (gate.md §A5.2 step 2)
+  // the digest of the intent as received, so that its trace still verifies (§A7.1: hex64).
+  const digest = gate.traceInput.intentDigest;
   const trace = signedTrace(gate, digest, stop.outcome, trust?.decision, input.settings.signingKey);
   const { verdict, reasonCodes, violations } = stop.outcome;
   return {

@@ -109,3 +109,21 @@ describe('decideToolCall(): tool calls are always prepared', () => {
     });
   }
 });
+
+describe('runGateEval (library): an intent that cannot be prepared', () => {
+  it('signs a trace that binds the received intent digest and verifies', async () => {
+    const { runGateEval } = await import('../../../../src/artifacts/gate/gate-eval.js');
+    const result = runGateEval(loadPolicy(TRUST_POLICY), normalizeIntent(CLAIMING_INTENT), {
+      evaluationTime: steppingClock().now(),
+      clock: steppingClock(),
+      signingKey: CASE_KEY,
+      producerVersion: '0.1.0-test',
+      correlationId: 'cid-lib',
+      simulate: false,
+      contextEnvelope: ENVELOPE,
+    });
+    assert.equal(result.verdict, 'block');
+    assert.equal(result.trace['intent_digest'], RECEIVED_DIGEST);
+    assert.equal(verifyTrace(result.trace, VERIFY_KEY).ok, true);
+  });
+});
