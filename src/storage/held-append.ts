@@ -14,7 +14,13 @@
  * closes the file and removes the lock.
  *
  * Calls of one file run one at a time in call order (a promise chain), so an owner's in-memory state
- * (a journal's next sequence) is consistent without locking per append.
+ * (a journal's next sequence) is consistent without locking per append. A call's lock wait is bounded
+ * from when it was made: calls queued behind a busy lock all fail at about one timeout, not one
+ * timeout each.
+ *
+ * `HeldAppenders` caps the holds of one service (descriptors, lock files, timers; default 256): a new
+ * hold past the cap first ends the least recently used idle hold (a normal end), else waits for a
+ * hold to end, within the same deadline.
  */
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
@@ -33,6 +39,8 @@ export const SECTION_6_3_LOCK: FileLockOptions = { retryMs: 10, timeoutMs: 30_00
 export const DEFAULT_IDLE_MS = 1000;
 export const DEFAULT_REFRESH_MS = 10_000;
 export const DEFAULT_MAX_HOLD_MS = 10_000;
+/** Holds of one `HeldAppenders` at once (descriptors, lock files, timers). */
+export const DEFAULT_MAX_HOLDS = 256;
 
 export interface HoldHooks<S> {
   /** runs when a hold starts, under the lock, after the torn-line check; its result is the hold's state */
@@ -78,6 +86,23 @@ interface Ran<T> {
 
 const noop = (): void => undefined;
 
+/**
+ * How an appender of a `HeldAppenders` takes part in the cap: a hold takes a slot before its lock is
+ * acquired and gives it back after the lock is removed.
+ */
+export interface HoldSlots {
+  /** A slot now, without waiting (false: none free, or others wait for one). */
+  tryTake(): boolean;
+  /**
+   * A slot, waiting (and ending idle holds of other files) until `deadline` (epoch ms).
+   * @throws GaitError `storage_contention` when no slot is free by the deadline
+   */
+  take(path: string, deadline: number): Promise<void>;
+  give(): void;
+  /** The appender has a hold and no call waiting: end it if a slot is wanted. */
+  idle(appender: HeldAppender<never>): void;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
@@ -99,6 +124,7 @@ export class HeldAppender<S> {
     readonly path: string,
     private readonly options: HeldAppendOptions<S>,
     private readonly onIdle: () => void = noop,
+    private readonly slots?: HoldSlots,
   ) {
     this.f = options.fs ?? fs;
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
@@ -117,6 +143,23 @@ export class HeldAppender<S> {
     return this.queued;
   }
 
+  /** When the current hold was last appended to (epoch ms); undefined without a hold. */
+  get lastUse(): number | undefined {
+    return this.hold?.lastUse;
+  }
+
+  /** Whether the hold can be ended at once: held, no call waiting or running, not ending. */
+  get idleHold(): boolean {
+    return this.hold !== undefined && this.queued === 0 && this.ending === 0;
+  }
+
+  /** Ends the hold normally (a slot of the cap is wanted) unless calls came in first. */
+  endIdle(): void {
+    const hold = this.hold;
+    if (hold === undefined || this.ending > 0) return;
+    void this.enqueue(() => this.endIf(hold));
+  }
+
   /**
    * Runs `fn` with the lock held and the file open, after every earlier call of this file, then
    * applies the writer's durability to what it appended (`always`: resolves after the fsync).
@@ -125,7 +168,9 @@ export class HeldAppender<S> {
    *   (the hold then ends: the next call takes the lock and reads the file again)
    */
   async run<T>(fn: (file: HeldFile, state: S) => T): Promise<T> {
-    const { value, sync } = await this.enqueue(() => this.exclusive(fn));
+    // INVARIANT: the lock wait of a call is bounded from now, however long earlier calls take.
+    const deadline = Date.now() + (this.lock.timeoutMs ?? SECTION_6_3_LOCK.timeoutMs ?? 30_000);
+    const { value, sync } = await this.enqueue(() => this.exclusive(fn, deadline));
     if (sync !== undefined) await sync;
     return value;
   }
@@ -142,9 +187,19 @@ export class HeldAppender<S> {
     let hold = this.hold;
     if (hold !== undefined && !this.usable(hold)) return undefined;
     if (hold === undefined) {
-      ensureDir(dirname(this.path));
-      const lock = tryAcquireFileLock(`${this.path}.lock`, this.lock);
-      if (lock === undefined) return undefined;
+      if (this.slots !== undefined && !this.slots.tryTake()) return undefined;
+      let lock: HeldFileLock | undefined;
+      try {
+        ensureDir(dirname(this.path));
+        lock = tryAcquireFileLock(`${this.path}.lock`, this.lock);
+      } catch (err) {
+        this.slots?.give();
+        throw err;
+      }
+      if (lock === undefined) {
+        this.slots?.give();
+        return undefined;
+      }
       hold = this.open(lock);
     }
     return this.apply(hold, fn);
@@ -167,13 +222,14 @@ export class HeldAppender<S> {
     this.tail = turn.then(noop, noop).then(() => {
       this.queued -= 1;
       if (this.queued === 0 && this.hold === undefined) this.onIdle();
+      else if (this.queued === 0 && this.ending === 0) this.slots?.idle(this as HeldAppender<never>);
     });
     return turn;
   }
 
-  private async exclusive<T>(fn: (file: HeldFile, state: S) => T): Promise<Ran<T>> {
+  private async exclusive<T>(fn: (file: HeldFile, state: S) => T, deadline: number): Promise<Ran<T>> {
     if (this.closed) throw new GaitError('internal_failure', `appender of \`${this.path}\` is closed`);
-    const ran = this.apply(await this.ensureHeld(), fn);
+    const ran = this.apply(await this.ensureHeld(deadline), fn);
     if (this.hold?.file.release === true) await this.endHold(true);
     return ran;
   }
@@ -220,8 +276,11 @@ export class HeldAppender<S> {
     return !hold.lost && !hold.file.release && Date.now() - hold.acquiredAt < this.maxHoldMs && hold.file.atPath();
   }
 
-  /** The current hold, ended first when it is no longer valid or too old; else a new one. */
-  private async ensureHeld(): Promise<Hold<S>> {
+  /**
+   * The current hold, ended first when it is no longer valid or too old; else a new one, waiting for
+   * a slot of the cap and for the lock until `deadline` (epoch ms).
+   */
+  private async ensureHeld(deadline: number): Promise<Hold<S>> {
     const h = this.hold;
     if (h !== undefined) {
       if (this.usable(h)) return h;
@@ -230,8 +289,17 @@ export class HeldAppender<S> {
       // After a long hold, leave processes that retry every `retryMs` a few attempts at the lock.
       if (tooOld) await delay(3 * (this.lock.retryMs ?? 10));
     }
-    ensureDir(dirname(this.path));
-    return this.open(await acquireFileLock(`${this.path}.lock`, this.lock));
+    await this.slots?.take(this.path, deadline);
+    let lock: HeldFileLock;
+    try {
+      ensureDir(dirname(this.path));
+      // Past the deadline this is one attempt: a busy lock is `storage_contention` at once.
+      lock = await acquireFileLock(`${this.path}.lock`, { ...this.lock, timeoutMs: Math.max(0, deadline - Date.now()) });
+    } catch (err) {
+      this.slots?.give();
+      throw err;
+    }
+    return this.open(lock);
   }
 
   /** Opens the file under `lock` and starts the hold. */
@@ -241,6 +309,7 @@ export class HeldAppender<S> {
       file.open();
     } catch (err) {
       lock.release();
+      this.slots?.give();
       throw err;
     }
     let state: S;
@@ -249,6 +318,7 @@ export class HeldAppender<S> {
     } catch (err) {
       file.close();
       lock.release();
+      this.slots?.give();
       throw err;
     }
     const now = Date.now();
@@ -307,6 +377,7 @@ export class HeldAppender<S> {
     } finally {
       h.lock.release();
       this.ending -= 1;
+      this.slots?.give();
     }
   }
 }

@@ -15,7 +15,9 @@ import type { Profile } from '../../policy/profile.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import type { ContextEnvelope } from '../../schema/v1/context-envelope.js';
+import { foldMemberName, isJsonObject } from '../../schema/v1/decode.js';
 import { normalizeIntent } from '../../schema/v1/intent.js';
+import type { JsonObject, JsonValue } from '../../schema/v1/json-types.js';
 import { trimSpec } from '../../schema/v1/text.js';
 import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js';
 import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
@@ -85,8 +87,15 @@ function refusePaths(req: EvaluateRequest, ctx: EvaluateContext): void {
     ['pack_out', req.packOut],
     ['session_journal', req.sessionJournal],
   ];
+  const targets = new Map<string, string>();
   for (const [field, value] of fields) {
-    if (value !== '' && !ctx.allowClientArtifactPaths) throw badRequest(`request.${field} is not allowed by server configuration`, 'input_path');
+    if (value === '') continue;
+    if (!ctx.allowClientArtifactPaths) throw badRequest(`request.${field} is not allowed by server configuration`, 'input_path');
+    // Two artifacts at one path would overwrite each other (and leave a "trace" that is a zip).
+    const target = resolve(ctx.cwd, value);
+    const other = targets.get(target);
+    if (other !== undefined) throw badRequest(`request.${other} and request.${field} name the same file`, 'input_path');
+    targets.set(target, field);
   }
   checkSessionRequest(req);
   checkArtifactRequest(req, ctx.artifacts);
@@ -103,7 +112,25 @@ function decideIntent(req: EvaluateRequest, ctx: EvaluateContext, startedAt: Tim
   if (ctx.profile === 'oss-prod') {
     throw badRequest('request.intent is not accepted under the oss-prod profile; send the tool call as request.call', 'input_usage');
   }
-  return decideIntentRequest({ ...mcpSettings(ctx), intent: normalizeIntent(req.intent), runId: req.runId, startedAt });
+  // §5.6: the request's session id wins over the intent's, as for calls (the intent is evaluated with it).
+  const sessionId = trimSpec(req.sessionId);
+  const raw = req.intent ?? {};
+  const given = sessionId === '' ? raw : withMember(raw, 'context', withMember(memberOf(raw, 'context'), 'session_id', sessionId));
+  return decideIntentRequest({ ...mcpSettings(ctx), intent: normalizeIntent(given), runId: req.runId, startedAt });
+}
+
+/** The object member named `name` (names match case-insensitively, gate.md §A1.4), or `{}`. */
+function memberOf(obj: JsonObject, name: string): JsonObject {
+  for (const [k, v] of Object.entries(obj)) if (foldMemberName(k) === name && isJsonObject(v)) return v;
+  return {};
+}
+
+/** A copy of `obj` with member `name` set to `value`, replacing any spelling of it. */
+function withMember(obj: JsonObject, name: string, value: JsonValue): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(obj)) if (foldMemberName(k) !== name) out[k] = v;
+  out[name] = value;
+  return out;
 }
 
 /** The decision settings of this request, with the policy generation and trust snapshot captured for it. */

@@ -33,12 +33,13 @@ export function statusForCategory(category: ErrorCategory): number {
       return 400;
     case 'verification_failed':
       return 422;
-    case 'state_contention':
-      return 409;
     case 'dependency_missing':
     case 'network_transient':
     case 'network_permanent':
       return 503;
+    // §5.7: lock timeouts are internal failures (500, "do not execute"); a 409 could be read as the
+    // strict mode's require_approval / dry_run status.
+    case 'state_contention':
     case 'io_failure':
     case 'internal_failure':
     case 'unsafe_blocked':

@@ -192,5 +192,27 @@ export function parseEvaluateRequest(bytes: Uint8Array): EvaluateRequest {
   if (hasCall && hasIntent) throw badRequest('request must contain either call or intent, not both');
   if (!hasCall && !hasIntent) throw badRequest('request.call is required');
   refuseEmptyRunId(decoded.runId);
+  refuseUnusableNames(decoded);
   return decoded;
+}
+
+/** The longest `run_id` / `session_id` accepted: both become file names (traces, journals). */
+export const MAX_ID_BYTES = 128;
+
+/**
+ * Ids that name files are refused up front (400) instead of failing the write after the trace
+ * (500): control characters, more than `MAX_ID_BYTES` bytes. A negative `checkpoint_interval` is
+ * refused rather than read as 0.
+ * @throws HttpError 400
+ */
+function refuseUnusableNames(req: EvaluateRequest): void {
+  for (const [field, value] of [
+    ['run_id', req.runId],
+    ['session_id', req.sessionId],
+  ] as const) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest(`request.${field} must not contain control characters`, 'input_usage');
+    if (Buffer.byteLength(value, 'utf8') > MAX_ID_BYTES) throw badRequest(`request.${field} is longer than ${MAX_ID_BYTES} bytes`, 'input_usage');
+  }
+  if (req.checkpointInterval < 0) throw badRequest('request.checkpoint_interval must be >= 0', 'input_usage');
 }

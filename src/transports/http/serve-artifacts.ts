@@ -89,6 +89,8 @@ export function checkArtifactRequest(req: EvaluateRequest, settings: ServeArtifa
   if (req.emitPack && req.packOut === '' && settings.packDir === '') throw badRequest('request.emit_pack requires server --pack-dir', 'input_usage');
 }
 
+export const EMIT_RUNPACK_SKIPPED = 'emit_runpack_skipped=server has no --runpack-dir';
+
 /** `<prefix>_<run id>_<UTC YYYYMMDDTHHMMSS.nnnnnnnnn>.zip` (§5.6 `<ts>`, as the trace name). */
 export function serveArtifactFileName(prefix: 'runpack' | 'pack', runId: string, at: Timestamp): string {
   return `${prefix}_${runId}_${formatCompactUtc(at).slice(0, -1)}.${String(at.nanos).padStart(9, '0')}.zip`;
@@ -166,7 +168,9 @@ export async function writeServeArtifacts(decision: ProxyDecision, req: Evaluate
   const settings = ctx.artifacts;
   let stamp: Timestamp | undefined;
   const planned = plan(decision, req, settings, () => (stamp ??= ctx.artifactTime()));
-  if (planned.runpack === undefined && planned.pack === undefined) return { runpackPath: '', packPath: '', packId: '', warnings: [] };
+  // §5.6 makes a runpack only "when emit_runpack and a runpack dir are set"; say so rather than ignore it.
+  const skipped = req.emitRunpack && planned.runpack === undefined ? [EMIT_RUNPACK_SKIPPED] : [];
+  if (planned.runpack === undefined && planned.pack === undefined) return { runpackPath: '', packPath: '', packId: '', warnings: skipped };
   const built = build(decision, ctx, planned);
   const writes: Promise<void>[] = [];
   if (planned.runpack !== undefined) writes.push(writeOne(planned.runpack, built.runpack, settings.runpackRetention, ctx));
@@ -177,6 +181,6 @@ export async function writeServeArtifacts(decision: ProxyDecision, req: Evaluate
     runpackPath: planned.runpack?.shown ?? '',
     packPath: planned.pack?.shown ?? '',
     packId: built.pack?.packId ?? '',
-    warnings: built.warnings,
+    warnings: [...skipped, ...built.warnings],
   };
 }

@@ -167,7 +167,11 @@ function candidates(req: EvaluateRequest, sessionId: string, runId: string, dir:
  */
 export async function recordServeSession(decision: ProxyDecision, req: EvaluateRequest, tracePath: string, ctx: SessionWriteContext): Promise<string[]> {
   const sessionId = trimSpec(req.sessionId) !== '' ? trimSpec(req.sessionId) : trimSpec(decision.intent.context.sessionId);
-  if (sessionId === '') return [];
+  if (sessionId === '') {
+    // Never silently ignored: the fields only mean something for a decision with a session.
+    const asked = [req.sessionJournal !== '' ? 'session_journal' : '', req.checkpointInterval > 0 ? 'checkpoint_interval' : ''].filter((f) => f !== '');
+    return asked.length === 0 ? [] : [`session_ignored=${asked.join(',')}: the decision has no session id`];
+  }
   const checkpointDue = req.checkpointInterval > 0;
   const result = await ctx.sessions.journals.append({
     cwd: ctx.cwd,

@@ -74,11 +74,12 @@ describe('emit_runpack / emit_pack (§5.6)', () => {
     assert.deepEqual(readdirSync(join(f.cwd, 'packs')), []);
   });
 
-  it('emit_runpack without a runpack dir writes nothing and is not an error', async () => {
+  it('emit_runpack without a runpack dir writes nothing and is not an error, with a warning', async () => {
     const f = fixture();
     const r = await evaluate(f, { call: call('tool.search'), emit_runpack: true });
     assert.equal(r.status, 200);
     assert.equal(r.body['runpack_path'], undefined);
+    assert.ok((r.body['warnings'] as string[]).includes('emit_runpack_skipped=server has no --runpack-dir'));
   });
 
   it('emit_pack writes <pack-dir>/pack_<run id>_<ts>.zip with its pack_id; the pack verifies', async () => {
