@@ -96,14 +96,29 @@ function byRotationAge(a: string, b: string): number {
   return sa < sb ? -1 : sa > sb ? 1 : ka - kb;
 }
 
+/**
+ * Removes the oldest rotated files beyond `keep`. Best effort: the file was already rotated, so a
+ * failed clean-up must not cost the line being appended; the next rotation tries again.
+ */
 function pruneRotated(fs: AppendFs, path: string, keep: number): void {
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
-  const rotated = fs
-    .readdirSync(dir)
-    .filter((name) => name.startsWith(prefix) && ROTATED.test(name.slice(prefix.length)))
-    .sort(byRotationAge);
-  for (const name of rotated.slice(0, Math.max(0, rotated.length - keep))) fs.unlinkSync(join(dir, name));
+  let rotated: string[];
+  try {
+    rotated = fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && ROTATED.test(name.slice(prefix.length)))
+      .sort(byRotationAge);
+  } catch {
+    return;
+  }
+  for (const name of rotated.slice(0, Math.max(0, rotated.length - keep))) {
+    try {
+      fs.unlinkSync(join(dir, name));
+    } catch {
+      // left for the next rotation
+    }
+  }
 }
 
 function systemNow(): Timestamp {

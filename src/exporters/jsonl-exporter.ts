@@ -8,7 +8,9 @@
  * lock while events keep coming (`HeldJsonlFile`): a line is one write, fsynced in batches by the
  * exporter's own writer. An event is `written` at once when the lock is held or free; when another
  * process holds it, the event is `queued` and written in order once the lock is taken (a failure is
- * then counted and warned). `flush()` waits for queued lines, `close()` also fsyncs and releases.
+ * then counted and warned). At most `maxQueued` lines (default 10,000) wait: past it an event is
+ * `dropped` (counted in `dropped`, warned), so a lock held elsewhere never grows memory without bound
+ * and never blocks a decision. `flush()` waits for queued lines, `close()` also fsyncs and releases.
  */
 import { GaitError } from '../errors/error.js';
 import { toDecisionLogJson } from './decision-event.js';
@@ -29,8 +31,11 @@ export interface JsonlExporterOptions extends AppendOptions {
   readonly name?: string;
   readonly onWarning?: WarningSink;
   /** keep the lock while events keep coming; fsync `batched` (every `intervalMs`, default 100 ms) or `never` */
-  readonly held?: { readonly sync: 'batched' | 'never'; readonly intervalMs?: number };
+  readonly held?: { readonly sync: 'batched' | 'never'; readonly intervalMs?: number; readonly maxQueued?: number };
 }
+
+/** Lines a held exporter keeps waiting for a lock held by another process, before it drops events. */
+export const DEFAULT_MAX_QUEUED_LINES = 10_000;
 
 /** Renders one event in a file format (one line, no newline). */
 export function renderJsonlLine(event: DecisionEvent, format: 'log' | 'otel'): string {
@@ -51,7 +56,9 @@ export function createJsonlExporter(options: JsonlExporterOptions): DecisionExpo
   let exported = 0;
   let failed = 0;
   let queued = 0;
+  let dropped = 0;
   let lastError = '';
+  const maxQueued = options.held?.maxQueued ?? DEFAULT_MAX_QUEUED_LINES;
   let closed = false;
   const inflight = new Set<Promise<void>>();
   const warn = options.onWarning ?? (() => undefined);
@@ -75,6 +82,12 @@ export function createJsonlExporter(options: JsonlExporterOptions): DecisionExpo
       const now = held.file.appendNow(line);
       if (now !== undefined) return written(now);
       // The lock is busy (another process) or a hold is ending: written in order once it is ours.
+      if (queued >= maxQueued) {
+        dropped++;
+        const error = `${String(maxQueued)} lines wait for the lock of \`${options.path}\``;
+        warn({ exporter: name, kind: 'export_dropped', message: `export_dropped=${name}: ${error}` });
+        return { status: 'dropped', error, warnings: [] };
+      }
       queued++;
       const done = held.file.append(line).then(
         (result) => void written(result),
@@ -105,7 +118,7 @@ export function createJsonlExporter(options: JsonlExporterOptions): DecisionExpo
       await held.writer.close();
     },
     stats(): ExportStats {
-      return { exported, failed, dropped: 0, queued, retries: 0, lastError };
+      return { exported, failed, dropped, queued, retries: 0, lastError };
     },
   };
 }

@@ -178,7 +178,11 @@ export class DurableWriter {
     const batch = this.pending;
     this.pending = [];
     const previous = this.flushing ?? Promise.resolve();
-    const run = previous.then(() => this.syncBatch(batch));
+    // Never rejects (the timer's flush has no one to catch it): a failure is counted and reported.
+    const run = previous.then(() => this.syncBatch(batch)).catch((err: unknown) => {
+      this.failures += 1;
+      this.onSyncError(batch[0]?.path ?? '', describeFsError(err));
+    });
     this.flushing = run;
     void run.finally(() => {
       if (this.flushing === run) this.flushing = undefined;
@@ -198,8 +202,13 @@ export class DurableWriter {
           this.failures += 1;
           this.onSyncError(path, describeFsError(err));
         } finally {
-          closeSync(fd);
           this.open -= 1;
+          try {
+            closeSync(fd);
+          } catch (err) {
+            this.failures += 1;
+            this.onSyncError(path, describeFsError(err));
+          }
         }
         dirs.add(dirname(path));
       }),

@@ -100,7 +100,7 @@ export interface HoldSlots {
   take(path: string, deadline: number): Promise<void>;
   give(): void;
   /** The appender has a hold and no call waiting: end it if a slot is wanted. */
-  idle(appender: HeldAppender<never>): void;
+  idle(appender: { endIdle(): void }): void;
 }
 
 function delay(ms: number): Promise<void> {
@@ -169,7 +169,7 @@ export class HeldAppender<S> {
    */
   async run<T>(fn: (file: HeldFile, state: S) => T): Promise<T> {
     // INVARIANT: the lock wait of a call is bounded from now, however long earlier calls take.
-    const deadline = Date.now() + (this.lock.timeoutMs ?? SECTION_6_3_LOCK.timeoutMs ?? 30_000);
+    const deadline = Date.now() + (this.lock.timeoutMs ?? 3000); // 3000: the default of `acquireFileLock`
     const { value, sync } = await this.enqueue(() => this.exclusive(fn, deadline));
     if (sync !== undefined) await sync;
     return value;
@@ -222,7 +222,7 @@ export class HeldAppender<S> {
     this.tail = turn.then(noop, noop).then(() => {
       this.queued -= 1;
       if (this.queued === 0 && this.hold === undefined) this.onIdle();
-      else if (this.queued === 0 && this.ending === 0) this.slots?.idle(this as HeldAppender<never>);
+      else if (this.queued === 0 && this.ending === 0) this.slots?.idle(this);
     });
     return turn;
   }
@@ -382,26 +382,101 @@ export class HeldAppender<S> {
   }
 }
 
+/** The cap of a `HeldAppenders`: slots for holds, handed to waiters in arrival order. */
+class CappedSlots implements HoldSlots {
+  private used = 0;
+  private readonly waiters: Array<{ readonly grant: () => void }> = [];
+
+  /** @param evict ends the least recently used idle hold, if any */
+  constructor(
+    private readonly max: number,
+    private readonly evict: () => void,
+  ) {}
+
+  tryTake(): boolean {
+    if (this.used >= this.max || this.waiters.length > 0) return false;
+    this.used += 1;
+    return true;
+  }
+
+  take(path: string, deadline: number): Promise<void> {
+    if (this.tryTake()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(
+          new GaitError('storage_contention', `cannot lock \`${path}.lock\`: ${String(this.max)} files are held by this service (the limit) and none became free`, {
+            hint: 'retry; appends to many distinct files at once wait for a held file to go idle',
+            details: { path: `${path}.lock` },
+          }),
+        );
+      }, Math.max(0, deadline - Date.now()));
+      this.waiters.push(waiter);
+      this.evict();
+    });
+  }
+
+  give(): void {
+    const next = this.waiters.shift();
+    if (next !== undefined) next.grant(); // the slot passes to the waiter
+    else this.used = Math.max(0, this.used - 1);
+  }
+
+  idle(appender: { endIdle(): void }): void {
+    if (this.waiters.length > 0) appender.endIdle();
+  }
+}
+
 /** The held appenders of a service, one per file; an appender whose hold ended is dropped. */
 export class HeldAppenders<S> {
   private readonly byPath = new Map<string, HeldAppender<S>>();
+  private readonly slots: CappedSlots;
   private closed = false;
 
-  /** @param optionsFor the options of a file's appender, when it is first used */
-  constructor(private readonly optionsFor: (path: string) => HeldAppendOptions<S>) {}
+  /**
+   * @param optionsFor the options of a file's appender, when it is first used
+   * @param maxHolds holds at once (default 256): past it the least recently used idle hold ends first
+   */
+  constructor(
+    private readonly optionsFor: (path: string) => HeldAppendOptions<S>,
+    maxHolds: number = DEFAULT_MAX_HOLDS,
+  ) {
+    this.slots = new CappedSlots(Math.max(1, maxHolds), () => this.endLeastRecentIdle());
+  }
 
   /** `HeldAppender.run` on the appender of `path` (absolute). */
   run<T>(path: string, fn: (file: HeldFile, state: S) => T): Promise<T> {
     if (this.closed) return Promise.reject(new GaitError('internal_failure', `appender of \`${path}\` is closed`));
     let appender = this.byPath.get(path);
     if (appender === undefined) {
-      const created: HeldAppender<S> = new HeldAppender(path, this.optionsFor(path), () => {
-        if (this.byPath.get(path) === created) this.byPath.delete(path);
-      });
+      const created: HeldAppender<S> = new HeldAppender(
+        path,
+        this.optionsFor(path),
+        () => {
+          if (this.byPath.get(path) === created) this.byPath.delete(path);
+        },
+        this.slots,
+      );
       appender = created;
       this.byPath.set(path, appender);
     }
     return appender.run(fn);
+  }
+
+  /** Ends the idle hold appended to least recently (a normal end), so a new hold gets its slot. */
+  private endLeastRecentIdle(): void {
+    let oldest: HeldAppender<S> | undefined;
+    for (const a of this.byPath.values()) {
+      if (a.idleHold && (oldest === undefined || (a.lastUse ?? 0) < (oldest.lastUse ?? 0))) oldest = a;
+    }
+    oldest?.endIdle();
   }
 
   /** The files held now (tests, health). */

@@ -118,8 +118,11 @@ export class FileView implements HeldFile {
   }
 
   replaceFile(): void {
-    this.writer.retireAppend(this.fd, (fd) => this.f.closeSync(fd));
+    // Open the new file first: if that fails, the old descriptor is still this hold's (closed once,
+    // when the hold ends), never handed to the writer and then closed a second time.
+    const old = this.fd;
     this.open();
+    this.writer.retireAppend(old, (fd) => this.f.closeSync(fd));
   }
 
   releaseAfter(): void {

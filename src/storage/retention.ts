@@ -85,7 +85,8 @@ export class RetentionClass {
   private scanning = false;
   private backgroundError = '';
   private readonly nowMs: () => number;
-  private removals: string[] = [];
+  /** chosen for removal, not yet unlinked; a path written again meanwhile is taken back out */
+  private removals = new Set<string>();
   private removalTimer: NodeJS.Timeout | undefined;
 
   constructor(name: RetentionClassName, dir: string, limits: RetentionLimits, options: RetentionOptions = {}) {
@@ -107,6 +108,8 @@ export class RetentionClass {
    */
   noteWritten(path: string, size: number): void {
     if (!this.enabled) return;
+    // A file rewritten after it was chosen for removal (a session journal appended to) stays.
+    this.removals.delete(path);
     if (this.name === 'session') this.forget(path);
     const entry = { path, mtimeMs: this.nowMs(), size };
     const last = this.files.length > this.start ? this.files[this.files.length - 1] : undefined;
@@ -217,10 +220,10 @@ export class RetentionClass {
         });
     }
     const picked = this.select(now);
-    for (const f of picked.age) this.removals.push(f.path);
-    for (const f of picked.count) this.removals.push(f.path);
-    for (const f of picked.bytes) this.removals.push(f.path);
-    if (this.removals.length > 0) this.removalTimer ??= setTimeout(() => void this.flushRemovals(), REMOVAL_BATCH_MS).unref();
+    for (const f of picked.age) this.removals.add(f.path);
+    for (const f of picked.count) this.removals.add(f.path);
+    for (const f of picked.bytes) this.removals.add(f.path);
+    if (this.removals.size > 0) this.removalTimer ??= setTimeout(() => void this.flushRemovals(), REMOVAL_BATCH_MS).unref();
     return { removedAge: picked.age.length, removedCount: picked.count.length, removedBytes: picked.bytes.length, error: pending };
   }
 
@@ -228,8 +231,8 @@ export class RetentionClass {
   flushRemovals(): Promise<void> {
     if (this.removalTimer !== undefined) clearTimeout(this.removalTimer);
     this.removalTimer = undefined;
-    const paths = this.removals;
-    this.removals = [];
+    const paths = [...this.removals];
+    this.removals.clear();
     return Promise.all(
       paths.map(
         (path) =>

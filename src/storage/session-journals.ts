@@ -41,6 +41,8 @@ export interface SessionJournalsOptions {
   readonly idleMs?: number;
   readonly refreshMs?: number;
   readonly maxHoldMs?: number;
+  /** journals held at once (default 256): past it the least recently used idle journal is released */
+  readonly maxHolds?: number;
 }
 
 /** What a held journal keeps in memory. */
@@ -82,7 +84,7 @@ export class SessionJournals {
         opened: () => ({ loaded: false, shown: path, state: undefined, producerVersion: '', clock: undefined }),
         closing: (file, hold) => this.writeState(file, hold),
       },
-    }));
+    }), options.maxHolds);
   }
 
   /**

@@ -78,8 +78,10 @@ function breakIfStale(lockPath: string, staleMs: number): boolean {
   const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     renameSync(lockPath, aside);
-  } catch {
-    return true; // someone else broke it first
+  } catch (err) {
+    // ENOENT: someone else broke it first, retry at once. Anything else (a read-only or sticky
+    // directory): the lock cannot be broken, so wait and let the deadline end it, never spin.
+    return errnoOf(err) === 'ENOENT';
   }
   const moved = lstatSync(aside);
   if (moved.ino !== st.ino || moved.dev !== st.dev) {

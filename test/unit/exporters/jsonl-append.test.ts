@@ -262,4 +262,24 @@ describe('createJsonlExporter({held})', () => {
     assert.equal(readJsonlFile(path).records.length, 3);
     assert.deepEqual(next.export(event), { status: 'failed', error: 'exporter closed', warnings: [] });
   });
+  it('keeps at most maxQueued lines waiting for another holder: later events are dropped, counted and warned', async () => {
+    const path = join(tmp(), 'log.jsonl');
+    const { event } = decisionEvent();
+    const warnings: ExportWarning[] = [];
+    writeFileSync(`${path}.lock`, '{"pid":1}\n'); // another process
+    const log = createJsonlExporter({ path, format: 'log', name: 'log', held: { sync: 'never', maxQueued: 3 }, lockRetryMs: 10, onWarning: (w) => warnings.push(w) });
+    const statuses = Array.from({ length: 5 }, () => log.export(event).status);
+    assert.deepEqual(statuses, ['queued', 'queued', 'queued', 'dropped', 'dropped']);
+    assert.deepEqual(log.stats(), { exported: 0, failed: 0, dropped: 2, queued: 3, retries: 0, lastError: '' });
+    assert.deepEqual(
+      warnings.map((w) => `${w.kind} ${w.message}`),
+      [1, 2].map(() => `export_dropped export_dropped=log: 3 lines wait for the lock of \`${path}\``),
+    );
+    rmSync(`${path}.lock`);
+    await log.flush();
+    assert.deepEqual(log.stats(), { exported: 3, failed: 0, dropped: 2, queued: 0, retries: 0, lastError: '' });
+    assert.equal(log.export(event).status, 'written', 'the buffer has room again');
+    await log.close();
+    assert.equal(readJsonlFile(path).records.length, 4);
+  });
 });

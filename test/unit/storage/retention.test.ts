@@ -112,3 +112,16 @@ describe('RetentionClass.applyInBackground()', () => {
     assert.match(cls.applyInBackground().error, /^(is a directory|permission denied|i\/o error \(\w+\))$/);
   });
 });
+
+describe('RetentionClass: a file written again after it was chosen for removal', () => {
+  it('is taken back out of the pending removals and stays on disk', async () => {
+    const dir = dirWith('rewritten', { 'a.journal.jsonl': 30, 'b.journal.jsonl': 20 });
+    const cls = new RetentionClass('session', dir, { maxAgeMs: 0, maxCount: 1, maxBytes: 0 }, { nowMs: () => NOW, rescanMs: 1e12 });
+    cls.prime();
+    assert.equal(cls.applyInBackground().removedCount, 1, 'a.journal.jsonl, the oldest, is chosen');
+    // A request appends to it before the batched unlink runs.
+    cls.noteWritten(join(dir, 'a.journal.jsonl'), 31);
+    await cls.flushRemovals();
+    assert.deepEqual(readdirSync(dir).sort(), ['a.journal.jsonl', 'b.journal.jsonl']);
+  });
+});

@@ -8,7 +8,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -302,6 +302,59 @@ describe('SessionJournals', () => {
     );
     const foreign = await journals.append(options(cwd, { sessionId: 'sess/demo', journals: [{ path: JOURNAL, checkpointBase: 'x' }] }));
     assert.deepEqual(foreign, { kind: 'foreign', journalPath: JOURNAL, ownerSessionId: 'sess demo', ownerRunId: 'run_a' });
+  });
+
+  it('calls queued behind a lock held by another process all fail with storage_contention at about one timeout', async () => {
+    const cwd = freshDir();
+    const { journals } = rig('batched', { lock: { retryMs: 10, timeoutMs: 200, staleMs: 120_000 } });
+    mkdirSync(join(cwd, 'sessions'));
+    writeFileSync(join(cwd, `${JOURNAL}.lock`), '{"pid":4242}\n'); // another process
+    const started = Date.now();
+    const settled = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => journals.append(options(cwd, { event: input(`t${String(i + 1)}`) }))));
+    const elapsed = Date.now() - started;
+    assert.deepEqual(
+      settled.map((r) => (r.status === 'rejected' && isGaitError(r.reason, 'storage_contention') ? 'storage_contention' : r.status)),
+      ['storage_contention', 'storage_contention', 'storage_contention', 'storage_contention', 'storage_contention'],
+    );
+    // A bound on behaviour, not speed: one timeout per call would be about 5 x 200 ms.
+    assert.ok(elapsed < 400, `all failed within two timeouts, took ${String(elapsed)} ms`);
+    assert.equal(existsSync(join(cwd, JOURNAL)), false, 'nothing appended without the lock');
+    assert.equal(readFileSync(join(cwd, `${JOURNAL}.lock`), 'utf8'), '{"pid":4242}\n');
+  });
+
+  it('a cap of 3 holds: 10 sessions never hold more than 3 lock files at once, and every journal has 1..n', async () => {
+    const cwd = freshDir();
+    const { journals } = rig('batched', { maxHolds: 3, lock: { retryMs: 10, timeoutMs: 5000, staleMs: 120_000 } });
+    const dir = join(cwd, 'sessions');
+    mkdirSync(dir);
+    const session = (i: number, traceId: string): SessionAppendOptions =>
+      options(cwd, { sessionId: `s${String(i)}`, journals: [{ path: `sessions/s${String(i)}.journal.jsonl`, checkpointBase: `s${String(i)}` }], event: input(traceId) });
+    let most = 0;
+    const count = (): void => {
+      most = Math.max(most, readdirSync(dir).filter((n) => n.endsWith('.lock')).length, journals.heldJournals().length);
+    };
+    const sampler = setInterval(count, 1);
+    const calls: Promise<SessionAppendResult>[] = [];
+    for (let round = 1; round <= 4; round++) {
+      for (let i = 0; i < 10; i++) calls.push(journals.append(session(i, `t${String(i)}_${String(round)}`)).finally(count));
+    }
+    const results = await Promise.all(calls);
+    clearInterval(sampler);
+    count();
+    assert.equal(most <= 3, true, `at most 3 lock files at once, saw ${String(most)}`);
+    assert.equal(most, 3, 'the cap was reached');
+    assert.deepEqual(
+      results.map((r) => appended(r).sequence),
+      [1, 2, 3, 4].flatMap((round) => Array.from({ length: 10 }, () => round)),
+    );
+    for (let i = 0; i < 10; i++) {
+      const journal = readSessionJournalFile(join(dir, `s${String(i)}.journal.jsonl`)).journal;
+      assert.deepEqual(
+        journal?.events.map((e) => `${String(e.sequence)}:${e.traceId}`),
+        [1, 2, 3, 4].map((round) => `${String(round)}:t${String(i)}_${String(round)}`),
+      );
+      assert.equal(journal?.skippedLines, 0);
+    }
   });
 
   it('two services (processes) on one journal: the second waits for the first to go idle; sequences 1..n, no repeat', async () => {
