@@ -4,6 +4,7 @@
  * results, §2.11: checks the evidence only, never the policy).
  */
 import type { JsonObject } from '../../schema/v1/json-types.js';
+import { firstDuplicate, stubTypeOf } from '../runpack/replay.js';
 import type { RunpackEvidence, RunpackLoad } from './evidence.js';
 import type { Fixture, GraderOutcome } from './types.js';
 
@@ -54,29 +55,6 @@ export function gradeSchemaValidation(load: RunpackLoad): GraderOutcome {
   return { grader: 'schema_validation', status: reasons.length === 0 ? 'pass' : 'fail', reasonCodes: reasons, details };
 }
 
-const STUB_CLASSES: readonly (readonly [string, readonly string[]])[] = [
-  ['http', ['http', 'fetch', 'url']],
-  ['file', ['file', 'path', 'fs', 'write']],
-  ['db', ['db', 'sql', 'query', 'table']],
-  ['queue', ['queue', 'topic', 'publish', 'kafka']],
-];
-
-/** The §2.11 stub class of a tool name (substring match on the lowercased name, first match wins), or ''. */
-export function stubTypeOf(toolName: string): string {
-  const lower = toolName.toLowerCase();
-  for (const [type, needles] of STUB_CLASSES) if (needles.some((n) => lower.includes(n))) return type;
-  return '';
-}
-
-function firstDuplicate(ids: readonly string[]): string | undefined {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (seen.has(id)) return id;
-    seen.add(id);
-  }
-  return undefined;
-}
-
 /** Stub replay (§2.11): the intent ids with neither a recorded result nor a stub class; throws on duplicate ids. */
 function stubReplayMissing(e: RunpackEvidence): string[] {
   const dupIntent = firstDuplicate(e.intents.map((i) => i.intentId));
@@ -84,7 +62,7 @@ function stubReplayMissing(e: RunpackEvidence): string[] {
   const dupResult = firstDuplicate(e.results.map((r) => r.intentId));
   if (dupResult !== undefined) throw new Error(`duplicate result intent_id in runpack: ${dupResult}`);
   const withResult = new Set(e.results.map((r) => r.intentId));
-  return e.intents.filter((i) => !withResult.has(i.intentId) && stubTypeOf(i.toolName) === '').map((i) => i.intentId);
+  return e.intents.filter((i) => !withResult.has(i.intentId) && stubTypeOf(i.toolName) === undefined).map((i) => i.intentId);
 }
 
 /** `expected_exit_code` (§4.3): actual = 2 when stub replay misses results, else 0. */

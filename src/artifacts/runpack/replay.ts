@@ -43,7 +43,8 @@ export function stubTypeOf(toolName: string): StubType | undefined {
   return STUB_CLASSES.find(([, needles]) => needles.some((n) => lower.includes(n)))?.[0];
 }
 
-function firstDuplicate(ids: readonly string[]): string | undefined {
+/** The first id that occurs twice, or undefined. */
+export function firstDuplicate(ids: readonly string[]): string | undefined {
   const seen = new Set<string>();
   for (const id of ids) {
     if (seen.has(id)) return id;

@@ -23,6 +23,20 @@ function utc(ts: SessionHeader['createdAt']): string {
   return formatTimestamp(toUtc(ts));
 }
 
+/** The members every session record carries (header, event, checkpoint, chain). */
+type RecordIdentity = Pick<SessionHeader, 'createdAt' | 'producerVersion' | 'sessionId' | 'runId'>;
+
+function identityToWire(schemaId: string, r: RecordIdentity): JsonObject {
+  return {
+    schema_id: schemaId,
+    schema_version: SESSION_SCHEMA_VERSION,
+    created_at: utc(r.createdAt),
+    producer_version: r.producerVersion,
+    session_id: r.sessionId,
+    run_id: r.runId,
+  };
+}
+
 function setText(out: JsonObject, key: string, value: string): void {
   if (value !== '') out[key] = value;
 }
@@ -33,28 +47,15 @@ function setList(out: JsonObject, key: string, value: readonly string[]): void {
 
 /** The journal header record. */
 export function headerToWire(h: SessionHeader): JsonObject {
-  return {
-    schema_id: SESSION_JOURNAL_SCHEMA_ID,
-    schema_version: SESSION_SCHEMA_VERSION,
-    created_at: utc(h.createdAt),
-    producer_version: h.producerVersion,
-    session_id: h.sessionId,
-    run_id: h.runId,
-    started_at: utc(h.startedAt),
-  };
+  const out = identityToWire(SESSION_JOURNAL_SCHEMA_ID, h);
+  out['started_at'] = utc(h.startedAt);
+  return out;
 }
 
 /** One event record: identity members and `sequence` always, the rest omit-empty. */
 export function eventToWire(e: SessionEvent): JsonObject {
-  const out: JsonObject = {
-    schema_id: SESSION_EVENT_SCHEMA_ID,
-    schema_version: SESSION_SCHEMA_VERSION,
-    created_at: utc(e.createdAt),
-    producer_version: e.producerVersion,
-    session_id: e.sessionId,
-    run_id: e.runId,
-    sequence: e.sequence,
-  };
+  const out = identityToWire(SESSION_EVENT_SCHEMA_ID, e);
+  out['sequence'] = e.sequence;
   setText(out, 'intent_id', e.intentId);
   setText(out, 'tool_name', e.toolName);
   setText(out, 'intent_digest', e.intentDigest);
@@ -75,19 +76,13 @@ export function eventToWire(e: SessionEvent): JsonObject {
 
 /** One checkpoint record (in the journal and in the chain's `checkpoints`). */
 export function checkpointToWire(c: SessionCheckpoint): JsonObject {
-  const out: JsonObject = {
-    schema_id: SESSION_CHECKPOINT_SCHEMA_ID,
-    schema_version: SESSION_SCHEMA_VERSION,
-    created_at: utc(c.createdAt),
-    producer_version: c.producerVersion,
-    session_id: c.sessionId,
-    run_id: c.runId,
+  const out = Object.assign(identityToWire(SESSION_CHECKPOINT_SCHEMA_ID, c), {
     checkpoint_index: c.checkpointIndex,
     sequence_start: c.sequenceStart,
     sequence_end: c.sequenceEnd,
     runpack_path: c.runpackPath,
     manifest_digest: c.manifestDigest,
-  };
+  });
   setText(out, 'prev_checkpoint_digest', c.prevCheckpointDigest);
   out['checkpoint_digest'] = c.checkpointDigest;
   return out;
@@ -95,15 +90,9 @@ export function checkpointToWire(c: SessionCheckpoint): JsonObject {
 
 /** The chain file object, without `signature` (the caller signs it, artifacts.md §1.2). */
 export function chainToWire(chain: SessionChain): JsonObject {
-  return {
-    schema_id: SESSION_CHAIN_SCHEMA_ID,
-    schema_version: SESSION_SCHEMA_VERSION,
-    created_at: utc(chain.createdAt),
-    producer_version: chain.producerVersion,
-    session_id: chain.sessionId,
-    run_id: chain.runId,
-    checkpoints: chain.checkpoints.map(checkpointToWire),
-  };
+  const out = identityToWire(SESSION_CHAIN_SCHEMA_ID, chain);
+  out['checkpoints'] = chain.checkpoints.map(checkpointToWire);
+  return out;
 }
 
 /**
@@ -118,14 +107,15 @@ function timestampOr(r: ObjectReader, field: string): SessionHeader['createdAt']
   return r.timestamp(field) ?? ZERO_TIME;
 }
 
+function identityFromWire(r: ObjectReader): RecordIdentity {
+  return { sessionId: r.string('session_id'), runId: r.string('run_id'), createdAt: timestampOr(r, 'created_at'), producerVersion: r.string('producer_version') };
+}
+
 /** @throws GaitError `artifact_invalid` naming the member path */
 export function headerFromWire(value: unknown, path: string): SessionHeader {
   const r = ObjectReader.of(value, path, CODE);
   return {
-    sessionId: r.string('session_id'),
-    runId: r.string('run_id'),
-    createdAt: timestampOr(r, 'created_at'),
-    producerVersion: r.string('producer_version'),
+    ...identityFromWire(r),
     startedAt: timestampOr(r, 'started_at'),
   };
 }
@@ -135,10 +125,7 @@ export function eventFromWire(value: unknown, path: string): SessionEvent {
   const r = ObjectReader.of(value, path, CODE);
   const relationship = r.rawObject('relationship');
   return {
-    sessionId: r.string('session_id'),
-    runId: r.string('run_id'),
-    createdAt: timestampOr(r, 'created_at'),
-    producerVersion: r.string('producer_version'),
+    ...identityFromWire(r),
     sequence: r.integer('sequence'),
     intentId: r.string('intent_id'),
     toolName: r.string('tool_name'),
@@ -162,10 +149,7 @@ export function eventFromWire(value: unknown, path: string): SessionEvent {
 export function checkpointFromWire(value: unknown, path: string): SessionCheckpoint {
   const r = ObjectReader.of(value, path, CODE);
   return {
-    sessionId: r.string('session_id'),
-    runId: r.string('run_id'),
-    createdAt: timestampOr(r, 'created_at'),
-    producerVersion: r.string('producer_version'),
+    ...identityFromWire(r),
     checkpointIndex: r.integer('checkpoint_index'),
     sequenceStart: r.integer('sequence_start'),
     sequenceEnd: r.integer('sequence_end'),

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { gradeExpectedExitCode, gradeSchemaValidation, stubTypeOf } from '../../../../src/artifacts/regress/graders-evidence.js';
+import { gradeExpectedExitCode, gradeSchemaValidation } from '../../../../src/artifacts/regress/graders-evidence.js';
+import { stubTypeOf } from '../../../../src/artifacts/runpack/replay.js';
 import type { Fixture } from '../../../../src/artifacts/regress/types.js';
 import { evidence, evidenceIntent, evidenceResult, loaded } from './helpers.js';
 
@@ -80,8 +81,8 @@ describe('gradeExpectedExitCode()', () => {
   });
 });
 
-describe('stubTypeOf()', () => {
+describe('stubTypeOf() (shared with gait run replay)', () => {
   it('classifies by substring, first class wins', () => {
-    assert.deepEqual(['HTTP.get', 'fs.write', 'sql.query', 'kafka.publish', 'url_write', 'tool.search'].map(stubTypeOf), ['http', 'file', 'db', 'queue', 'http', '']);
+    assert.deepEqual(['HTTP.get', 'fs.write', 'sql.query', 'kafka.publish', 'url_write', 'tool.search'].map(stubTypeOf), ['http', 'file', 'db', 'queue', 'http', undefined]);
   });
 });
