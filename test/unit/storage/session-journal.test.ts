@@ -3,82 +3,25 @@
  * state contents, the other run's journal, torn last lines, rebuilt state, processes appending at
  * once, and checkpoints whose chain `verify session-chain` accepts and rejects after tampering.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyRunpack } from '../../../src/artifacts/runpack/verify.js';
-import type { SessionEventInput } from '../../../src/artifacts/session/types.js';
 import { signingKeyFromSeed, verifyKeyOf } from '../../../src/crypto/keys.js';
 import { isGaitError } from '../../../src/errors/error.js';
-import type { Clock } from '../../../src/runtime/clock.js';
 import { parseJsonl } from '../../../src/storage/jsonl-line.js';
 import { verifySessionChainFile } from '../../../src/storage/session-chain-file.js';
 import { appendSessionEvent, readSessionJournalFile } from '../../../src/storage/session-journal.js';
-import type { SessionAppendOptions, SessionAppendResult } from '../../../src/storage/session-journal.js';
+import { appended, demoAppendOptions as options, eventInput as input, steppingClock, tempDirs } from '../../helpers/session-journal-fixture.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gait-session-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let dirs = 0;
-function freshDir(): string {
-  dirs += 1;
-  const dir = join(root, `case-${String(dirs)}`);
-  mkdirSync(dir);
-  return dir;
-}
+const freshDir = tempDirs('gait-session-');
 
 const KEY = signingKeyFromSeed(new Uint8Array(createHash('sha256').update('gait session test key').digest()));
 const VERIFY_KEY = verifyKeyOf(KEY);
-
-/** 2026-02-05T00:00:00Z, then one second later per call. */
-function steppingClock(): Clock {
-  let n = 0;
-  return { now: () => ({ seconds: 1_770_249_600 + n++, nanos: 0, offsetMinutes: 0 }) };
-}
-
-function input(traceId: string, verdict = 'allow'): SessionEventInput {
-  return {
-    intentId: '',
-    toolName: 'tool.search',
-    intentDigest: 'a'.repeat(64),
-    policyDigest: 'b'.repeat(64),
-    policyId: 'gait.gate.policy',
-    policyVersion: '1.0.0',
-    matchedRuleIds: ['allow-search'],
-    traceId,
-    tracePath: `traces/${traceId}.json`,
-    verdict,
-    reasonCodes: ['search_allowed'],
-    violations: [],
-    safetyInvariantVersion: '',
-    safetyInvariantHash: '',
-  };
-}
-
-function options(cwd: string, over: Partial<SessionAppendOptions> = {}): SessionAppendOptions {
-  return {
-    cwd,
-    sessionId: 'sess demo',
-    runId: 'run_a',
-    journals: [
-      { path: 'sessions/sess_demo.journal.jsonl', checkpointBase: 'sess_demo' },
-      { path: 'sessions/sess_demo_run_a.journal.jsonl', checkpointBase: 'sess_demo_run_a' },
-    ],
-    event: input('t1'),
-    clock: steppingClock(),
-    producerVersion: '0.0.0-test',
-    ...over,
-  };
-}
-
-function appended(result: SessionAppendResult): Extract<SessionAppendResult, { kind: 'appended' }> {
-  assert.equal(result.kind, 'appended');
-  return result as Extract<SessionAppendResult, { kind: 'appended' }>;
-}
 
 describe('appendSessionEvent()', () => {
   it('starts a journal with its header and numbers events from 1; the state holds the next sequence', () => {

@@ -8,78 +8,20 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SessionEventInput } from '../../../src/artifacts/session/types.js';
 import { isGaitError } from '../../../src/errors/error.js';
-import type { Clock } from '../../../src/runtime/clock.js';
 import { DurableWriter } from '../../../src/storage/durable-writer.js';
 import type { SyncMode } from '../../../src/storage/durable-writer.js';
 import { withFileLock } from '../../../src/storage/ledger/file-lock.js';
 import { appendSessionEvent, readSessionJournalFile } from '../../../src/storage/session-journal.js';
+import { appended, DEMO_JOURNAL as JOURNAL, demoAppendOptions as options, eventInput as input, steppingClock, tempDirs } from '../../helpers/session-journal-fixture.js';
 import type { SessionAppendOptions, SessionAppendResult } from '../../../src/storage/session-journal.js';
 import { SessionJournals } from '../../../src/storage/session-journals.js';
 import type { SessionJournalsOptions } from '../../../src/storage/session-journals.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gait-held-session-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let dirs = 0;
-function freshDir(): string {
-  dirs += 1;
-  const dir = join(root, `case-${String(dirs)}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-/** 2026-02-05T00:00:00Z, then one second later per call. */
-function steppingClock(): Clock {
-  let n = 0;
-  return { now: () => ({ seconds: 1_770_249_600 + n++, nanos: 0, offsetMinutes: 0 }) };
-}
-
-function input(traceId: string): SessionEventInput {
-  return {
-    intentId: '',
-    toolName: 'tool.search',
-    intentDigest: 'a'.repeat(64),
-    policyDigest: 'b'.repeat(64),
-    policyId: 'gait.gate.policy',
-    policyVersion: '1.0.0',
-    matchedRuleIds: ['allow-search'],
-    traceId,
-    tracePath: `traces/${traceId}.json`,
-    verdict: 'allow',
-    reasonCodes: ['search_allowed'],
-    violations: [],
-    safetyInvariantVersion: '',
-    safetyInvariantHash: '',
-  };
-}
-
-const JOURNAL = 'sessions/sess_demo.journal.jsonl';
-
-function options(cwd: string, over: Partial<SessionAppendOptions> = {}): SessionAppendOptions {
-  return {
-    cwd,
-    sessionId: 'sess demo',
-    runId: 'run_a',
-    journals: [
-      { path: JOURNAL, checkpointBase: 'sess_demo' },
-      { path: 'sessions/sess_demo_run_a.journal.jsonl', checkpointBase: 'sess_demo_run_a' },
-    ],
-    event: input('t1'),
-    clock: steppingClock(),
-    producerVersion: '0.0.0-test',
-    ...over,
-  };
-}
-
-function appended(result: SessionAppendResult): Extract<SessionAppendResult, { kind: 'appended' }> {
-  assert.equal(result.kind, 'appended');
-  return result as Extract<SessionAppendResult, { kind: 'appended' }>;
-}
+const freshDir = tempDirs('gait-held-session-');
 
 interface Rig {
   readonly writer: DurableWriter;
