@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePrivateKey, generateSigningKey } from '../src/crypto/keys.js';
 import { systemRandom } from '../src/runtime/random.js';
+import { MCP_POLICY_YAML } from './mcp.js';
 import { CLI_BIN } from './process.js';
 import { check } from './report.js';
 import type { FigureResult, Row } from './report.js';
@@ -39,19 +40,8 @@ export interface ServeBenchOptions {
   readonly cli?: readonly string[];
 }
 
-/** The "evaluate tool call" workload of mcp-and-export.md §11, as a serve request. */
-export const SERVE_POLICY = `schema_id: gait.gate.policy
-schema_version: 1.0.0
-default_verdict: allow
-rules:
-  - name: block-external-host
-    priority: 10
-    effect: block
-    match:
-      tool_names: [tool.write]
-      target_kinds: [host]
-    reason_codes: [blocked_external]
-`;
+/** The "evaluate tool call" workload of mcp-and-export.md §11 (figure 6's policy), as a serve request. */
+export const SERVE_POLICY = MCP_POLICY_YAML;
 
 export const SERVE_REQUEST = JSON.stringify({
   call: {

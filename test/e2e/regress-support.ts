@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestIo } from '../helpers/cli-io.js';
 import type { TestIo, TestIoOptions } from '../helpers/cli-io.js';
+import { DEMO_POLICY_YAML } from '../../src/transports/cli/commands/demo-runpack.js';
 
 export const T = '2026-02-05T00:00:00Z';
 export const TOOLS = ['tool.search', 'tool.fetch', 'tool.summarize'] as const;
@@ -18,17 +19,8 @@ export const ARGS_DIGESTS = [
   'c2feaac143150e8935e8fe34dce53259f4e2ddfcafb1cf06b38b1857c5f3fd09',
 ] as const;
 
-export const POLICY = `schema_id: gait.gate.policy
-schema_version: 1.0.0
-default_verdict: block
-rules:
-  - name: allow-demo-tools
-    priority: 10
-    effect: allow
-    match:
-      tool_names: [tool.fetch, tool.search, tool.summarize]
-    reason_codes: [demo_tool_allowed]
-`;
+/** The demo's policy (the demo run these fixtures mirror records its decisions under it). */
+export const POLICY = DEMO_POLICY_YAML;
 export const DRIFTED_POLICY = POLICY.replace('tool.fetch, ', '');
 
 /** The §2.5 run-record input of a run `runId` with the three demo intents. */

@@ -4,18 +4,9 @@ import type { CompiledPolicy } from '../../../../src/policy/compile.js';
 import { parsePolicyYaml } from '../../../../src/policy/parse.js';
 import type { EvidenceIntent, EvidenceResult, RunpackEvidence, RunpackLoad } from '../../../../src/artifacts/regress/evidence.js';
 import type { JsonObject } from '../../../../src/schema/v1/json-types.js';
+import { DEMO_POLICY_YAML } from '../../../../src/transports/cli/commands/demo-runpack.js';
 
-export const DEMO_POLICY_YAML = `schema_id: gait.gate.policy
-schema_version: 1.0.0
-default_verdict: block
-rules:
-  - name: allow-demo-tools
-    priority: 10
-    effect: allow
-    match:
-      tool_names: [tool.fetch, tool.search, tool.summarize]
-    reason_codes: [demo_tool_allowed]
-`;
+export { DEMO_POLICY_YAML };
 
 /** The demo policy with `tool.fetch` no longer allowed: the recorded allow becomes the default block. */
 export const DRIFTED_POLICY_YAML = DEMO_POLICY_YAML.replace('tool.fetch, ', '');
