@@ -122,7 +122,6 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     cwd,
     ...(options.sessionDir === undefined ? {} : { dir: options.sessionDir }),
     retention: limits(options.sessionRetention),
-    jobRoot: options.jobRoot ?? '',
     writer,
   });
   // §4 step 13 `--intents-out`: the file's lock is held while lines keep coming (ADR 0012).

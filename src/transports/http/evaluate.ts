@@ -22,6 +22,7 @@ import { trimSpec } from '../../schema/v1/text.js';
 import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js';
 import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
 import type { DurableWriter } from '../../storage/durable-writer.js';
+import type { JobStateRead } from '../../storage/job-state-file.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
 import type { RetentionClass } from '../../storage/retention.js';
 import { retentionWarning } from '../../storage/retention.js';
@@ -54,6 +55,8 @@ export interface EvaluateContext {
   readonly correlationId: string;
   /** the job status port of §4 step 7 */
   readonly jobState: (jobId: string) => JobStopState;
+  /** the job's state file, read at most once per request (`jobState` and the session event use it) */
+  readonly jobRecord: (jobId: string) => JobStateRead;
   /** writes the blocked-dispatch record of an emergency-stopped job; returns a warning or '' */
   readonly recordBlockedDispatch: (decision: ProxyDecision) => string;
   readonly exporters: readonly DecisionExporter[];

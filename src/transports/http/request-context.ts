@@ -12,7 +12,8 @@ import type { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import type { DurableWriter } from '../../storage/durable-writer.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
 import type { RetentionClass } from '../../storage/retention.js';
-import { DEFAULT_JOB_ROOT, readJobStopState, recordBlockedDispatch } from '../mcp/job-status.js';
+import { jobStateReaderOnce } from '../../storage/job-state-file.js';
+import { DEFAULT_JOB_ROOT, jobStopStateOf, recordBlockedDispatch } from '../mcp/job-status.js';
 import type { EvaluateContext } from './evaluate.js';
 import { artifactRetention } from './serve-artifacts.js';
 import type { ServeArtifactSettings } from './serve-artifacts.js';
@@ -59,7 +60,6 @@ export function contextFactory(options: DecisionServiceOptions, parts: ContextPa
     cwd,
     contextEnvelope: options.contextEnvelope,
     producerVersion: GAIT_VERSION,
-    jobState: (jobId: string) => readJobStopState(jobId, jobRoot, cwd),
     recordBlockedDispatch: (d: Parameters<EvaluateContext['recordBlockedDispatch']>[0]) =>
       recordBlockedDispatch(d.intent.context.jobId, jobRoot, cwd, { traceId: d.result.traceId, toolName: d.intent.toolName, createdAt: d.intent.createdAt }),
     exporters: options.exporters ?? [],
@@ -76,6 +76,13 @@ export function contextFactory(options: DecisionServiceOptions, parts: ContextPa
   };
   return (request, live) => {
     seq += 1;
-    return { ...fixed, live, correlationId: givenCorrelationId(request) ?? shortId(`${instance}:${seq}`) };
+    // One read of a job's state per request: the emergency stop and the session event see one version.
+    const jobRecord = jobStateReaderOnce(jobRoot, cwd);
+    return Object.assign({}, fixed, {
+      live,
+      correlationId: givenCorrelationId(request) ?? shortId(`${instance}:${seq}`),
+      jobRecord,
+      jobState: (jobId: string) => jobStopStateOf(jobRecord(jobId)),
+    });
   };
 }

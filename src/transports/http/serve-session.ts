@@ -26,7 +26,8 @@ import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js
 import type { DurableWriter } from '../../storage/durable-writer.js';
 import { RetentionClass } from '../../storage/retention.js';
 import type { RetentionLimits } from '../../storage/retention.js';
-import { readSafetyInvariants } from '../../storage/session-job-state.js';
+import type { JobStateRead } from '../../storage/job-state-file.js';
+import { safetyInvariantsOf } from '../../storage/session-job-state.js';
 import type { JournalCandidate } from '../../storage/session-journal.js';
 import { SessionJournals } from '../../storage/session-journals.js';
 import type { SessionJournalsOptions } from '../../storage/session-journals.js';
@@ -43,8 +44,6 @@ export interface ServeSessionSettings {
   readonly dir: string;
   /** the session retention class (`*.json`, `*.jsonl`, `*.state` in the session dir), when a limit is set */
   readonly retention: RetentionClass | undefined;
-  /** `--job-root`, for the job safety invariants of §2.12 */
-  readonly jobRoot: string;
   /** the held journals; `closeServeSessions` releases them */
   readonly journals: SessionJournals;
 }
@@ -54,7 +53,6 @@ export interface ServeSessionOptions {
   /** default `./gait-out/mcp-serve/sessions` */
   readonly dir?: string;
   readonly retention: RetentionLimits;
-  readonly jobRoot: string;
   /** the service's artifact writer: journals use its durability */
   readonly writer: DurableWriter;
   /** hold timings (tests; defaults in `storage/held-append.ts`) */
@@ -79,7 +77,7 @@ export function prepareServeSessions(options: ServeSessionOptions): ServeSession
       if (retention.enabled && dirname(f.path) === full) retention.noteWritten(f.path, f.size);
     },
   });
-  return { dir, retention: retention.enabled ? retention : undefined, jobRoot: options.jobRoot, journals };
+  return { dir, retention: retention.enabled ? retention : undefined, journals };
 }
 
 /** Releases the held journals (state files written, fsyncs done, locks removed); never rejects. */
@@ -114,6 +112,8 @@ export interface SessionWriteContext {
   /** the runpack retention class (checkpoints are `_cp_` runpacks) */
   readonly runpackRetention?: RetentionClass | undefined;
   readonly hostEnv?: RunEnv;
+  /** the job's state file, read once per request (the safety invariants of the event) */
+  readonly jobRecord: (jobId: string) => JobStateRead;
 }
 
 function stringList(value: unknown): string[] {
@@ -127,7 +127,7 @@ function text(value: unknown): string {
 /** The §2.12 event members of a decision, from its §4 output. */
 function eventInput(decision: ProxyDecision, tracePath: string, ctx: SessionWriteContext): SessionEventInput {
   const out = toProxyOutput(decision, { tracePath });
-  const invariants = readSafetyInvariants(decision.intent.context.jobId, ctx.sessions.jobRoot, ctx.cwd);
+  const invariants = safetyInvariantsOf(ctx.jobRecord(decision.intent.context.jobId));
   const relationship = out['relationship'];
   return {
     intentId: '',

@@ -4,21 +4,34 @@
  * writes, artifacts.md) and treats `status: "emergency_stopped"` as stopped. Anything it cannot read
  * or understand is "unavailable", which blocks (fail closed).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JobStopState } from '../../artifacts/mcp/emergency-stop.js';
 import { JOB_STATUSES } from '../../artifacts/pack/job-payload.js';
 import { formatTimestamp } from '../../runtime/timestamp.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
-import { describeFsError } from '../../storage/read-input.js';
+import { jobDirOf as jobDir, readJobStateFile } from '../../storage/job-state-file.js';
+import type { JobStateRead } from '../../storage/job-state-file.js';
 import { appendJsonlLine } from '../../exporters/jsonl-append.js';
 
-export const DEFAULT_JOB_ROOT = './gait-out/jobs';
-const SAFE_JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export { DEFAULT_JOB_ROOT } from '../../storage/job-files.js';
 const STOPPED = new Set(['emergency_stopped', 'emergency-stopped', 'emergency_stop']);
 
-function jobDir(jobRoot: string, jobId: string, cwd: string): string {
-  return join(resolve(cwd, jobRoot === '' ? DEFAULT_JOB_ROOT : jobRoot), jobId);
+/**
+ * The stop state of one read of a job's state file (no job → `none`).
+ * @returns never throws: unreadable, unparsable, unsafe ids and unknown statuses are `unavailable`
+ */
+export function jobStopStateOf(read: JobStateRead): JobStopState {
+  if (read.kind === 'none') return { status: 'none' };
+  if (read.kind === 'unreadable') return { status: 'unavailable', error: read.error };
+  const { path } = read;
+  const status = read.record['status'];
+  if (typeof status !== 'string' || status.trim() === '') return { status: 'unavailable', error: `job state \`${path}\` has no status` };
+  const normalized = status.trim().toLowerCase();
+  if (STOPPED.has(normalized)) return { status: 'stopped' };
+  // Fail closed: only a known job status counts as running; anything else is not understood.
+  if ((JOB_STATUSES as readonly string[]).includes(normalized)) return { status: 'running' };
+  return { status: 'unavailable', error: `job state \`${path}\` has unknown status \`${status}\`` };
 }
 
 /**
@@ -26,23 +39,7 @@ function jobDir(jobRoot: string, jobId: string, cwd: string): string {
  * @returns never throws: unreadable, unparsable or unsafe ids are `unavailable`
  */
 export function readJobStopState(jobId: string, jobRoot: string, cwd: string): JobStopState {
-  const id = jobId.trim();
-  if (id === '') return { status: 'none' };
-  if (!SAFE_JOB_ID.test(id) || id.includes('..')) return { status: 'unavailable', error: `invalid job id \`${id}\`` };
-  const path = join(jobDir(jobRoot, id, cwd), 'state.json');
-  let status: unknown;
-  try {
-    status = (JSON.parse(readFileSync(path, 'utf8')) as { status?: unknown }).status;
-  } catch (err) {
-    const reason = err instanceof SyntaxError ? 'invalid JSON' : describeFsError(err);
-    return { status: 'unavailable', error: `cannot read job state \`${path}\`: ${reason}` };
-  }
-  if (typeof status !== 'string' || status.trim() === '') return { status: 'unavailable', error: `job state \`${path}\` has no status` };
-  const normalized = status.trim().toLowerCase();
-  if (STOPPED.has(normalized)) return { status: 'stopped' };
-  // Fail closed: only a known job status counts as running; anything else is not understood.
-  if ((JOB_STATUSES as readonly string[]).includes(normalized)) return { status: 'running' };
-  return { status: 'unavailable', error: `job state \`${path}\` has unknown status \`${status}\`` };
+  return jobStopStateOf(readJobStateFile(jobId, jobRoot, cwd));
 }
 
 /**
