@@ -27,6 +27,7 @@ import type { LivePolicy } from '../../storage/policy-reloader.js';
 import type { RetentionClass } from '../../storage/retention.js';
 import { retentionWarning } from '../../storage/retention.js';
 import { exitCodeForVerdict } from '../cli/exit.js';
+import { omitEmpty } from '../cli/output.js';
 import { appendJsonlLine } from '../../exporters/jsonl-append.js';
 import type { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import { decideIntentRequest, decideToolCall, defaultTraceFileName, intentsOutLine, proxyDecisionEvent, toProxyOutput } from '../mcp/proxy.js';
@@ -203,10 +204,6 @@ function applyRetention(ctx: EvaluateContext): string[] {
   return warnings;
 }
 
-function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
-}
-
 /**
  * Evaluates one decoded request.
  * @throws HttpError (400 request checks), GaitError (`input_*` → 400, `storage_io` → 500, …)
@@ -228,8 +225,7 @@ export async function evaluateRequest(req: EvaluateRequest, ctx: EvaluateContext
   warnings.push(...applyRetention(ctx));
   const { runpackPath, packPath, packId } = artifacts;
   const output = toProxyOutput(decision, { tracePath, runpackPath, packPath, packId, logExport: ctx.exportPaths.log, otelExport: ctx.exportPaths.otel, warnings });
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(output)) if (key === 'ok' || key === 'executed' || !isEmpty(value)) body[key] = value;
+  const body = omitEmpty(output, ['ok', 'executed']);
   if (req.call === undefined || Object.keys(req.call).length === 0) body['adapter'] = 'intent';
   // §5.6: the request's session id wins over the intent's.
   const sessionId = trimSpec(req.sessionId);
