@@ -17,7 +17,6 @@ import { assertPolicyFitsProfile } from '../../policy/profile.js';
 import { GAIT_VERSION } from '../../runtime/version.js';
 import { resolveAdapterName } from '../../schema/v1/tool-call/index.js';
 import { ensureDir } from '../../storage/atomic-write.js';
-import { DirectorySyncer } from '../../storage/atomic-write-async.js';
 import { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import { DurableWriter } from '../../storage/durable-writer.js';
 import { PolicyReloader } from '../../storage/policy-reloader.js';
@@ -101,7 +100,6 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   );
   const traceDir = options.traceDir ?? './gait-out/mcp-serve/traces';
   ensureDir(resolve(cwd, traceDir));
-  const syncer = new DirectorySyncer();
   const log = options.log ?? (() => undefined);
   const writer = new DurableWriter({
     mode: options.traceSync ?? 'batched',
@@ -136,7 +134,6 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     traceRetention,
     artifacts,
     sessions,
-    syncer,
     writer,
     intents,
   });
@@ -228,7 +225,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       // Held journals flush and release before the writer closes (their fsyncs go through it).
       await Promise.all([closeServeSessions(sessions), intents?.close()]);
       const removals = [traceRetention, ...artifactRetention(artifacts), ...sessionRetention(sessions)].map((cls) => cls.flushRemovals());
-      await Promise.allSettled([...exporters.map((e) => e.close()), syncer.close(), writer.close(), ...removals]);
+      await Promise.allSettled([...exporters.map((e) => e.close()), writer.close(), ...removals]);
     },
   };
 }

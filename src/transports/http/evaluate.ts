@@ -20,7 +20,6 @@ import { normalizeIntent } from '../../schema/v1/intent.js';
 import type { JsonObject, JsonValue } from '../../schema/v1/json-types.js';
 import { trimSpec } from '../../schema/v1/text.js';
 import { assertSafeRelativePath, ensureDir } from '../../storage/atomic-write.js';
-import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
 import type { DurableWriter } from '../../storage/durable-writer.js';
 import type { JobStateRead } from '../../storage/job-state-file.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
@@ -73,8 +72,6 @@ export interface EvaluateContext {
   readonly artifacts: ServeArtifactSettings;
   /** `--session-dir`, its retention and the job root (§5.6 "Sessions", `serve-session.ts`) */
   readonly sessions: ServeSessionSettings;
-  /** shares directory fsyncs between concurrent trace writes */
-  readonly syncer: DirectorySyncer;
   /** writes artifacts with the service's durability (ADR 0012) */
   readonly writer: DurableWriter;
 }

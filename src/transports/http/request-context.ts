@@ -7,7 +7,6 @@ import type { Profile } from '../../policy/profile.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Timestamp } from '../../runtime/timestamp-type.js';
 import { GAIT_VERSION } from '../../runtime/version.js';
-import type { DirectorySyncer } from '../../storage/atomic-write-async.js';
 import type { HeldJsonlFile } from '../../exporters/jsonl-append.js';
 import type { DurableWriter } from '../../storage/durable-writer.js';
 import type { LivePolicy } from '../../storage/policy-reloader.js';
@@ -31,7 +30,6 @@ export interface ContextParts {
   readonly traceRetention: RetentionClass;
   readonly artifacts: ServeArtifactSettings;
   readonly sessions: ServeSessionSettings;
-  readonly syncer: DirectorySyncer;
   readonly writer: DurableWriter;
   /** the held `--intents-out` file */
   readonly intents?: HeldJsonlFile | undefined;
@@ -71,7 +69,6 @@ export function contextFactory(options: DecisionServiceOptions, parts: ContextPa
     traceRetention: parts.traceRetention,
     artifacts: parts.artifacts,
     sessions: parts.sessions,
-    syncer: parts.syncer,
     writer: parts.writer,
   };
   return (request, live) => {
