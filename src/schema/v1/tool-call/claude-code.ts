@@ -8,6 +8,7 @@ import type { JsonObject } from '../json-types.js';
 import { lowerSimple, trimSpec } from '../text.js';
 import { objectOrJsonString } from './args-input.js';
 import { toolCallError, withPrefix } from './errors.js';
+import { plainTarget } from './target.js';
 import type { ToolCall, ToolCallTarget } from './types.js';
 import { EMPTY_TOOL_CALL_CONTEXT } from './types.js';
 
@@ -48,20 +49,6 @@ function firstString(args: JsonObject, keys: readonly string[]): string {
   return '';
 }
 
-function target(kind: string, value: string, operation: string): ToolCallTarget {
-  return {
-    kind,
-    value,
-    operation,
-    sensitivity: '',
-    discoveryMethod: '',
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: false,
-  };
-}
-
 const PATH_KEYS = ['path', 'file_path', 'filepath', 'file'] as const;
 
 /** §1.5 target inference for the mapped tool names. */
@@ -69,7 +56,7 @@ function inferTargets(toolName: string, args: JsonObject): ToolCallTarget[] {
   const out: ToolCallTarget[] = [];
   const add = (kind: string, keys: readonly string[], operation: string): void => {
     const value = firstString(args, keys);
-    if (value !== '') out.push(target(kind, value, operation));
+    if (value !== '') out.push(plainTarget(kind, value, operation));
   };
   switch (toolName) {
     case 'tool.read':

@@ -75,15 +75,12 @@ export function decodeProvenance(reader: ObjectReader): ToolCallProvenance {
   };
 }
 
-/** §2 step 2: the legacy single `target`, inferred as `url` (contains `://`), `path` (contains `/`) or `host`. */
-export function legacyTarget(value: string): ToolCallTarget | undefined {
-  const trimmed = trimSpec(value);
-  if (trimmed === '') return undefined;
-  const kind = trimmed.includes('://') ? 'url' : trimmed.includes('/') ? 'path' : 'host';
+/** A target with only kind, value and operation set (no hints, sensitivity or discovery method). */
+export function plainTarget(kind: string, value: string, operation: string): ToolCallTarget {
   return {
     kind,
-    value: trimmed,
-    operation: '',
+    value,
+    operation,
     sensitivity: '',
     discoveryMethod: '',
     readOnlyHint: false,
@@ -91,6 +88,14 @@ export function legacyTarget(value: string): ToolCallTarget | undefined {
     idempotentHint: false,
     openWorldHint: false,
   };
+}
+
+/** §2 step 2: the legacy single `target`, inferred as `url` (contains `://`), `path` (contains `/`) or `host`. */
+export function legacyTarget(value: string): ToolCallTarget | undefined {
+  const trimmed = trimSpec(value);
+  if (trimmed === '') return undefined;
+  const kind = trimmed.includes('://') ? 'url' : trimmed.includes('/') ? 'path' : 'host';
+  return plainTarget(kind, trimmed, '');
 }
 
 /** Decodes `targets` and `arg_provenance` of an object (the call or a script step). */
